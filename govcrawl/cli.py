@@ -1,0 +1,293 @@
+"""The `govcrawl` command line: serve the demo farm, crawl, extract local files, replay archives.
+
+Every subcommand prints what it did at the end (a rich table on stderr); machine-readable
+output (records of `govcrawl extract`) goes to stdout only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from govcrawl import __version__
+
+console = Console(stderr=True)
+
+DEMO_OUT = Path("data/demo")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govcrawl",
+        description=(
+            "Find, archive (WARC) and extract China's government information-disclosure "
+            "annual reports (政府信息公开工作年度报告)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"govcrawl {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "demo",
+        help="start the demo portals, crawl them all, stop them, print a summary",
+        description="What `make demo` runs: the bundled demo farm on 127.0.0.1, every demo "
+        "portal of the registry crawled into OUT (WARCs, records.jsonl, dataset.duckdb).",
+    )
+    p.add_argument("--out", type=Path, default=DEMO_OUT, help="output folder (default data/demo)")
+    p.add_argument("--seed", type=int, default=2024, help="farm content seed (default 2024)")
+    p.add_argument("--quiet", action="store_true", help="no live progress display")
+    p.set_defaults(handler=_cmd_demo)
+
+    p = sub.add_parser(
+        "serve-demo",
+        help="serve the demo portal farm on 127.0.0.1 until interrupted",
+        description="Six simulated portals (TRS, Hanweb, VSB, town, JS-only, doc-share mirror), "
+        "one port each from --port. Writes a manifest JSON that `govcrawl crawl --manifest` uses.",
+    )
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--port", type=int, default=8101, help="first port (default 8101); 0 = free")
+    p.add_argument("--manifest", type=Path, default=DEMO_OUT / "farm.json")
+    p.set_defaults(handler=_cmd_serve_demo)
+
+    p = sub.add_parser(
+        "crawl",
+        help="crawl registry portals or any URL",
+        description="Crawl portals of the registry (data/portals.toml) by id, or any start URL "
+        "with generic discovery. Outputs WARCs, records.jsonl and dataset.duckdb into --out.",
+    )
+    p.add_argument("targets", nargs="*", help="portal ids or http(s) URLs; none with --all")
+    p.add_argument("--all", action="store_true", help="every portal of the registry")
+    p.add_argument("--out", type=Path, default=Path("data/out"), help="output folder")
+    p.add_argument("--manifest", type=Path, help="demo farm manifest (resolves {demo:SITE} URLs)")
+    p.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="override a Scrapy setting, e.g. -s ROBOTSTXT_OBEY=False",
+    )
+    p.add_argument("--quiet", action="store_true", help="no live progress display")
+    p.set_defaults(handler=_cmd_crawl)
+
+    p = sub.add_parser(
+        "extract",
+        help="extract records from local files (html/pdf/docx/doc/xlsx/txt) to stdout",
+        description="Prints one JSON record (spec/record.md) per file per line on stdout.",
+    )
+    p.add_argument("files", nargs="+", type=Path)
+    p.set_defaults(handler=_cmd_extract)
+
+    p = sub.add_parser(
+        "replay",
+        help="re-extract every report held in WARC files",
+        description="Reads the report classification and response records from WARCs (files "
+        "or folders) and runs the same clean/extract code as the live crawl.",
+    )
+    p.add_argument("archives", nargs="+", type=Path)
+    p.add_argument("--out", type=Path, default=Path("data/replay"), help="output folder")
+    p.set_defaults(handler=_cmd_replay)
+
+    p = sub.add_parser("portals", help="list the portal registry")
+    p.add_argument("--manifest", type=Path, help="demo farm manifest")
+    p.set_defaults(handler=_cmd_portals)
+
+    p = sub.add_parser("archive", help="archive maintenance")
+    archive_sub = p.add_subparsers(title="archive commands", metavar="ACTION")
+    r = archive_sub.add_parser(
+        "recover",
+        help="close .warc.gz.open files left by a killed crawl",
+        description="Truncates each .open file to its last complete record, checks it, renames it.",
+    )
+    r.add_argument("files", nargs="+", type=Path)
+    r.set_defaults(handler=_cmd_recover)
+    return parser
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from govcrawl.demo_farm.farm import DemoFarm
+    from govcrawl.fetch.registry import load_registry
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = out / "farm.json"
+    console.print(f"[bold]govcrawl demo[/] — farm seed {args.seed}, output {out}/")
+    with DemoFarm(args.seed) as farm:
+        farm.write_manifest(manifest)
+        for site, url in farm.urls.items():
+            console.print(f"  farm {site:<9} {url}")
+        os.environ["GOVCRAWL_DEMO_MANIFEST"] = str(manifest.resolve())
+        portals = [p.id for p in load_registry(manifest=manifest) if p.is_demo]
+        summary = _crawl(portals, out, {}, quiet=args.quiet)
+        truth = farm.ground_truth()
+    _print_truth(summary.out_dir, truth)
+    failed = [p.portal for p in summary.portals if p.reports == 0]
+    if failed:
+        console.print(f"[red]no report found on: {', '.join(failed)}[/]")
+        return 1
+    return 0
+
+
+def _cmd_serve_demo(args: argparse.Namespace) -> int:
+    from govcrawl.demo_farm.server import serve_demo
+
+    serve_demo(args.seed, base_port=args.port or None, manifest=args.manifest)
+    return 0
+
+
+def _cmd_crawl(args: argparse.Namespace) -> int:
+    from govcrawl.fetch.oneoff import spider_for_url
+    from govcrawl.fetch.registry import load_registry
+
+    if args.manifest:
+        os.environ["GOVCRAWL_DEMO_MANIFEST"] = str(args.manifest.resolve())
+    registry = {p.id: p for p in load_registry(manifest=args.manifest)}
+    spiders: list[str | type] = []
+    if args.all:
+        spiders.extend(registry)
+    for target in args.targets:
+        if target.startswith(("http://", "https://")):
+            spiders.append(spider_for_url(target))
+        elif target in registry:
+            spiders.append(target)
+        else:
+            console.print(f"[red]unknown portal {target!r}[/] (see `govcrawl portals`)")
+            return 2
+    if not spiders:
+        console.print("[red]nothing to crawl:[/] give portal ids, URLs or --all")
+        return 2
+    overrides = dict(_parse_setting(s) for s in args.set)
+    summary = _crawl(spiders, args.out, overrides, quiet=args.quiet)
+    return 0 if summary.records or not spiders else 1
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from govcrawl.clean import CleanError
+    from govcrawl.process import process_source, source_from_file
+
+    status = 0
+    for path in args.files:
+        try:
+            record = process_source(source_from_file(path))
+        except (OSError, CleanError) as exc:
+            console.print(f"[red]{path}: {exc}[/]")
+            status = 1
+            continue
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        flags = ", ".join(record["flags"]) or "-"
+        console.print(
+            f"{path}: {record.get('title') or '?'} · {record.get('year') or '?'} · "
+            f"template {record.get('template') or '?'} · flags {flags}"
+        )
+    return status
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from govcrawl.process import replay
+
+    with console.status("replaying…") as status:
+        result = replay(
+            args.archives,
+            args.out,
+            on_record=lambda r: status.update(f"replaying… {r['source']['url']}"),
+        )
+    console.print(
+        f"replayed {result.records} records into {args.out}/ "
+        f"({len(result.errors)} errors)"
+    )
+    for url, reason in result.errors:
+        console.print(f"  [red]{url}[/]: {reason}")
+    return 0 if not result.errors else 1
+
+
+def _cmd_portals(args: argparse.Namespace) -> int:
+    from govcrawl.fetch.registry import load_registry
+
+    table = Table("id", "family", "level", "agency", "start URLs")
+    for entry in load_registry(manifest=args.manifest, resolve=args.manifest is not None):
+        table.add_row(entry.id, entry.family, entry.level, entry.agency, "\n".join(entry.start_urls))
+    Console().print(table)
+    return 0
+
+
+def _cmd_recover(args: argparse.Namespace) -> int:
+    from govcrawl.archive.recover import recover
+
+    for path in args.files:
+        console.print(f"{path} → {recover(path)}")
+    return 0
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _parse_setting(text: str) -> tuple[str, Any]:
+    name, _, value = text.partition("=")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
+def _crawl(spiders: list[str | type], out: Path, overrides: dict[str, Any], *, quiet: bool):
+    from govcrawl.run import run_crawl
+
+    summary = run_crawl(spiders, out, overrides=overrides, console=console, show_progress=not quiet)
+    _print_summary(summary)
+    return summary
+
+
+def _print_summary(summary: Any) -> None:
+    table = Table(title=f"crawl summary — {summary.out_dir}/", title_justify="left")
+    for column in ("portal", "pages", "reports", "attachments", "records", "checks ok",
+                   "checks failed", "errors", "flags"):
+        table.add_column(column, justify="left" if column in ("portal", "flags") else "right")
+    totals: Counter[str] = Counter()
+    for p in summary.portals:
+        flags = ", ".join(f"{k}×{v}" for k, v in sorted(p.flags.items())) or "-"
+        table.add_row(p.portal, str(p.pages), str(p.reports), str(p.attachments), str(p.records),
+                      str(p.checks_passed), str(p.checks_failed), str(p.errors), flags)
+        totals.update(pages=p.pages, reports=p.reports, attachments=p.attachments,
+                      records=p.records, ok=p.checks_passed, failed=p.checks_failed,
+                      errors=p.errors)
+    table.add_section()
+    table.add_row("total", *(str(totals[k]) for k in
+                             ("pages", "reports", "attachments", "records", "ok", "failed",
+                              "errors")), "")
+    Console().print(table)
+    Console().print(
+        f"WARC files: {len(summary.warc_files)} ({summary.warc_bytes:,} bytes) in "
+        f"{summary.out_dir}/warc/ · records: {summary.out_dir}/records.jsonl · dataset: "
+        f"{summary.out_dir}/dataset.duckdb"
+    )
+
+
+def _print_truth(out: Path, truth: list[dict[str, Any]]) -> None:
+    """Compare the demo crawl with the farm's ground truth (the demo knows the right answer)."""
+    from govcrawl.store import Dataset
+
+    found = {r["source"]["url"] for r in Dataset(out).records()}
+    expected = {t["url"] for t in truth}
+    hit = len(expected & found)
+    Console().print(f"ground truth: {hit}/{len(expected)} report copies found, "
+                    f"{len(found - expected)} records not in the ground truth")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

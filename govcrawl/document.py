@@ -1,0 +1,125 @@
+"""The values passed between stages: what was fetched (`Source`) and what cleaning made of it
+(`CleanDocument`).
+
+They live outside any one stage so that the stages import this module and never each other's
+internals: archive and fetch produce `Source`s, clean turns a `Source` into a `CleanDocument`,
+extract turns both into a record. Live crawl, replay and `govcrawl extract` build the same
+`Source` for the same bytes, which is what makes their records equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceKind = Literal["portal", "attachment", "mirror"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One captured document: its payload and its provenance.
+
+    `body` is the payload with transfer- and content-encoding removed (what a browser would
+    render), while `payload_digest` is the WARC digest of the payload as archived. Provenance
+    fields are None for a local file that never went through the archive.
+    """
+
+    url: str
+    body: bytes
+    content_type: str | None = None
+    final_url: str | None = None
+    kind: SourceKind = "portal"
+    fetched_at: str | None = None
+    warc_file: str | None = None
+    warc_record_id: str | None = None
+    payload_digest: str | None = None
+    parent_url: str | None = None
+    filename: str | None = None
+    """File name from Content-Disposition (already decoded), else None."""
+
+
+@dataclass
+class Cell:
+    """One origin cell of a table: spanned grid positions point back to it, never copy it."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    """A table as a grid of origin cells.
+
+    `cells` holds each origin cell once. `grid()` gives the rectangular view in which every
+    position covered by a span holds the same `Cell` object, so callers can tell a spanned
+    label (same object) from a repeated value (different objects) — the distinction
+    pandas.read_html and python-docx lose.
+    """
+
+    cells: list[Cell] = field(default_factory=list)
+    source: str = ""
+    """Where the grid came from: 'html', 'text', 'pdf', 'pdf-ocr', 'docx', 'xlsx'…"""
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def grid(self) -> list[list[Cell | None]]:
+        rows: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    rows[r][c] = cell
+        return rows
+
+    def to_text(self) -> str:
+        """Tab-separated rows, each origin cell written once at its origin position."""
+        lines = []
+        for r, row in enumerate(self.grid()):
+            out = []
+            for c, cell in enumerate(row):
+                origin = cell is not None and cell.row == r and cell.col == c
+                out.append(" ".join(cell.text.split()) if origin else "")
+            lines.append("\t".join(out).rstrip("\t"))
+        return "\n".join(lines)
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class CleanDocument:
+    """A document with the site's chrome removed: the body as paragraphs and tables, in order.
+
+    `flags` holds what cleaning itself observed (`encoding_repaired`, `scanned_pdf`,
+    `preview_truncated`, …); extraction adds the flags that need the spec.
+    """
+
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+    encoding: str | None = None
+    flags: list[str] = field(default_factory=list)
+    ocr_cells: list[tuple[int, int, int]] = field(default_factory=list)
+    """(table index, row, col) of cells whose text came from OCR."""
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def text(self) -> str:
+        """The whole clean text, tables kept as tab-separated rows (record.md's `text`)."""
+        parts = [b.text if isinstance(b, Paragraph) else b.to_text() for b in self.blocks]
+        return "\n".join(p for p in parts if p.strip())

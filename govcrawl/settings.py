@@ -1,0 +1,69 @@
+"""Scrapy settings for govcrawl: the components of every stage switched on and ordered here.
+
+`scrapy.cfg` points Scrapy at this module, so `scrapy crawl NAME` and `govcrawl crawl` run the
+same configuration. The CLI overrides a few values per run (output folder, portal selection).
+"""
+
+import shutil
+
+BOT_NAME = "govcrawl"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "govcrawl/0.1 (+https://github.com/govcrawl/govcrawl; research archive of 政府信息公开工作年度报告)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+RETRY_TIMES = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DEPTH_LIMIT = 8
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# scrapy-playwright handles only requests with meta["playwright"] = True; every other request
+# falls through to Scrapy's own HTTP handler.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "headless": True,
+    "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+
+EXTENSIONS = {
+    "govcrawl.archive.capture.WarcCaptureExtension": 100,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.extract.ExtractPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+
+# Where a run writes: WARCs under <out>/warc, records.jsonl and dataset.duckdb under <out>.
+GOVCRAWL_OUT = "data/out"
+GOVCRAWL_WARC_ENABLED = True
+GOVCRAWL_WARC_MAX_SIZE = 1024**3
+GOVCRAWL_WARC_FSYNC = False
+GOVCRAWL_REGISTRY = "data/portals.toml"

@@ -1,0 +1,61 @@
+"""First pipeline: turn a report item into a `Source`, archive the classification, clean it.
+
+The `Source` is built from the same fields replay reads back from the WARC (the URL as first
+requested, the payload as decoded, the response record's id, date and digest), which is what
+makes live and replayed records equal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from govcrawl.archive.signals import report_classified, text_converted
+from govcrawl.clean import CleanError, clean_source
+from govcrawl.document import Source
+from pipelines.errors import record_error
+
+
+def source_from_item(item: dict[str, Any]) -> Source:
+    warc = item.get("warc") or {}
+    return Source(
+        url=item["source_url"],
+        body=item["body"],
+        content_type=item.get("content_type"),
+        final_url=item.get("final_url") or item["source_url"],
+        kind=item.get("kind", "portal"),
+        fetched_at=warc.get("date"),
+        warc_file=warc.get("file"),
+        warc_record_id=warc.get("record_id"),
+        payload_digest=warc.get("payload_digest"),
+        parent_url=item.get("parent_url"),
+        filename=item.get("filename"),
+    )
+
+
+class CleanPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+        signals = self.crawler.signals
+        signals.send_catch_log(signal=report_classified, item=item, spider=spider)
+        source = source_from_item(item)
+        try:
+            document = clean_source(source)
+        except CleanError as exc:
+            record_error(self.crawler, source.url, "clean", str(exc))
+            raise DropItem(f"clean failed for {source.url}: {exc}") from exc
+        signals.send_catch_log(
+            signal=text_converted, item=item, text=document.text(), spider=spider
+        )
+        item["source"] = source
+        item["document"] = document
+        return item

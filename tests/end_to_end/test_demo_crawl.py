@@ -1,0 +1,119 @@
+"""The whole path on the demo farm: crawl every portal, check the archive, replay it.
+
+One crawl of the farm (started here on free 127.0.0.1 ports) feeds every test of the module;
+the crawl and the replay run as `govcrawl` subprocesses, the way a user runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govcrawl.demo_farm.farm import DemoFarm
+from govcrawl.store import Dataset
+
+pytestmark = pytest.mark.xdist_group("end_to_end")
+
+SEED = 2024
+
+
+def _govcrawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "govcrawl", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def farm() -> Iterator[DemoFarm]:
+    with DemoFarm(SEED) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def crawl_out(farm: DemoFarm, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("crawl")
+    manifest = out / "farm.json"
+    farm.write_manifest(manifest)
+    repo = Path(__file__).resolve().parents[2]
+    done = _govcrawl("crawl", "--all", "--manifest", str(manifest), "--out", str(out),
+                     "--quiet", cwd=repo)
+    assert done.returncode == 0, done.stderr[-4000:] + (out / "crawl.log").read_text()[-4000:]
+    return out
+
+
+def test_every_generated_report_is_found_and_no_decoy_taken(
+    farm: DemoFarm, crawl_out: Path
+) -> None:
+    found = {r["source"]["url"] for r in Dataset(crawl_out).records()}
+    expected = {t["url"] for t in farm.ground_truth()}
+    decoys = {d["url"] for d in farm.decoys()}
+    assert expected - found == set()
+    assert found & decoys == set()
+    assert found - expected == set()
+
+
+def test_records_follow_the_contract(crawl_out: Path) -> None:
+    keys = {"id", "title", "agency", "year", "template", "source", "sections", "tables",
+            "checks", "flags", "text"}
+    source_keys = {"url", "final_url", "kind", "content_type", "format", "fetched_at",
+                   "warc_file", "warc_record_id", "payload_digest", "parent_url"}
+    records = list(Dataset(crawl_out).records())
+    assert records
+    for record in records:
+        assert keys <= record.keys()
+        assert source_keys <= record["source"].keys()
+        assert record["source"]["warc_record_id"], record["source"]["url"]
+        assert record["source"]["kind"] in {"portal", "attachment", "mirror"}
+
+
+def test_generated_numbers_come_out_exactly(farm: DemoFarm, crawl_out: Path) -> None:
+    by_url = {r["source"]["url"]: r for r in Dataset(crawl_out).records()}
+    compared = 0
+    for truth in farm.ground_truth():
+        if not truth.get("tables") or truth.get("seed") or truth["format"] == "pdf-scan":
+            continue
+        record = by_url[truth["url"]]
+        for table, values in truth["tables"].items():
+            assert record["tables"].get(table) == values, (truth["url"], table)
+            compared += len(values)
+        failed = any(not c["ok"] for c in record["checks"])
+        assert failed == truth["broken"], truth["url"]
+    assert compared > 0
+
+
+def test_every_warc_passes_warcio_check(crawl_out: Path) -> None:
+    files = sorted((crawl_out / "warc").glob("*.warc.gz"))
+    assert files
+    assert not list((crawl_out / "warc").glob("*.open"))
+    warcio = Path(sys.executable).with_name("warcio")
+    for path in files:
+        done = subprocess.run([str(warcio), "check", str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, (path, done.stdout, done.stderr)
+
+
+def test_replay_gives_the_live_records(crawl_out: Path, tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    done = _govcrawl("replay", str(crawl_out / "warc"), "--out", str(tmp_path), cwd=repo)
+    assert done.returncode == 0, done.stderr[-4000:]
+    live = sorted(Dataset(crawl_out).records(), key=lambda r: r["id"])
+    replayed = sorted(Dataset(tmp_path).records(), key=lambda r: r["id"])
+    assert [r["id"] for r in replayed] == [r["id"] for r in live]
+    for a, b in zip(live, replayed, strict=True):
+        assert json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(
+            b, sort_keys=True, ensure_ascii=False
+        ), a["source"]["url"]
+
+
+def test_dataset_holds_every_record(crawl_out: Path) -> None:
+    dataset = Dataset(crawl_out)
+    n = sum(1 for _ in dataset.records())
+    assert dataset.query("select count(*) from records") == [(n,)]
+    assert dataset.query("select count(*) from table_values")[0][0] > 0
