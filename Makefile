@@ -4,15 +4,24 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 SYSDEPS := $(VENV)/.system-deps
 PYTHON  ?= python3
+# pywb pins redis 2.x while scrapy-redis needs redis 4+: pywb gets a venv of its own and runs
+# as a separate server process (`wayback`), which is how it is used anyway.
+PYWB_VENV := .venv-pywb
+PYWB      := $(PYWB_VENV)/bin/wayback
 
 .PHONY: install demo test bench lint format clean
 
-install: $(STAMP) $(SYSDEPS)
+install: $(STAMP) $(SYSDEPS) $(PYWB)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+$(PYWB):
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install -q pywb==2.10.0
 	touch $@
 
 $(SYSDEPS): scripts/install-system-deps.sh
