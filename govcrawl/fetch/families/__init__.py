@@ -1,0 +1,59 @@
+"""CMS-family base spiders and the factory that turns a registry entry into a spider class.
+
+A portal's spider is its family's class with the entry's facts as class attributes; the
+registry (data, not code) is the only place a portal is described.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govcrawl.fetch.base import ReportSpider
+from govcrawl.fetch.families.generic import GenericSpider
+from govcrawl.fetch.families.hanweb import HanwebSpider
+from govcrawl.fetch.families.jsonapi import JsonApiSpider
+from govcrawl.fetch.families.mirror import MirrorSpider
+from govcrawl.fetch.families.trs import TrsSpider
+from govcrawl.fetch.families.vsb import VsbSpider
+from govcrawl.fetch.registry import PortalEntry
+
+FAMILY_SPIDERS: dict[str, type[ReportSpider]] = {
+    "trs": TrsSpider,
+    "hanweb": HanwebSpider,
+    "vsb": VsbSpider,
+    "generic": GenericSpider,
+    "jsonapi": JsonApiSpider,
+    "mirror": MirrorSpider,
+}
+
+
+def class_name(spider_name: str) -> str:
+    """A CamelCase class name for a spider name ('demo_trs_city' → 'DemoTrsCitySpider')."""
+    parts = re.split(r"[^0-9A-Za-z]+", spider_name)
+    return "".join(p[:1].upper() + p[1:] for p in parts if p) + "Spider"
+
+
+def spider_class(entry: PortalEntry, module: str | None = None) -> type[ReportSpider]:
+    """The spider class for one registry entry, its family's class specialised by the entry.
+
+    `module` becomes the class's `__module__`, so Scrapy's SpiderLoader (which only picks
+    classes defined in the module it walks) lists it.
+    """
+    base = FAMILY_SPIDERS[entry.family]
+    attrs: dict[str, object] = {
+        "name": entry.id,
+        "portal": entry.id,
+        "agency": entry.agency,
+        "kind": entry.kind,
+        "start_urls": list(entry.start_urls),
+        "raw_start_urls": tuple(entry.raw_start_urls or entry.start_urls),
+        "max_pages": entry.max_pages,
+        "allowed_paths": entry.allowed_paths,
+        "entry": entry,
+        "__doc__": f"{entry.name} ({entry.agency}, {entry.level}) — {entry.family} family.",
+    }
+    if module:
+        attrs["__module__"] = module
+    if entry.robots == "ignore":
+        attrs["custom_settings"] = {"ROBOTSTXT_OBEY": False}
+    return type(class_name(entry.id), (base,), attrs)

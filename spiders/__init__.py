@@ -1,0 +1,1 @@
+"""Scrapy's SPIDER_MODULES: the registry-generated portal spiders (`registry_spiders`)."""
