@@ -1,0 +1,119 @@
+"""DOCX → blocks, paragraphs and tables in body order with merged cells kept as spans.
+
+python-docx's `Table.cell()` hands a merged cell back once per grid column it covers, which
+is how spans get lost (or labels duplicated) downstream. We read the `<w:tc>` elements
+instead — each exists once — and take the span from `gridSpan` (columns) and `vMerge`
+(``restart`` opens a vertical merge, a bare ``vMerge`` continues the cell above).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import docx
+from docx.oxml.ns import qn
+from lxml import etree
+
+from govcrawl.clean.grid import GridBuilder
+from govcrawl.document import Block, Cell, Paragraph, Table
+
+_RUN_TEXT = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+
+
+class DocxError(ValueError):
+    """The payload is not a readable DOCX package."""
+
+
+def _text(el: etree._Element) -> str:
+    """Text of a paragraph or cell: runs joined, one newline between paragraphs."""
+    paragraphs = el.iter(qn("w:p")) if el.tag != qn("w:p") else [el]
+    lines = []
+    for p in paragraphs:
+        parts = []
+        for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+            parts.append(_RUN_TEXT.get(node.tag, node.text or ""))
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def _int_attr(el: etree._Element | None, default: int = 0) -> int:
+    if el is None:
+        return default
+    try:
+        return int(el.get(qn("w:val")))
+    except (TypeError, ValueError):
+        return default
+
+
+def docx_table(tbl: etree._Element) -> Table:
+    """Grid of one `<w:tbl>`: gridBefore/gridSpan give columns, vMerge gives row spans."""
+    builder = GridBuilder()
+    open_merge: dict[int, Cell] = {}
+    rows = tbl.findall(qn("w:tr"))
+    pending: list[Cell] = []
+    for r, tr in enumerate(rows):
+        trpr = tr.find(qn("w:trPr"))
+        col = _int_attr(trpr.find(qn("w:gridBefore")) if trpr is not None else None)
+        for tc in tr.iter(qn("w:tc")):
+            if tc.getparent() is not tr and tc.getparent().tag != qn("w:sdtContent"):
+                continue
+            tcpr = tc.find(qn("w:tcPr"))
+            span = _int_attr(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, 1)
+            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            if (
+                vmerge is not None
+                and vmerge.get(qn("w:val")) in (None, "continue")
+                and col in open_merge
+            ):
+                open_merge[col].rowspan += 1
+            else:
+                cell = Cell(_text(tc), r, col, 1, max(1, span))
+                pending.append(cell)
+                if vmerge is not None:
+                    open_merge[col] = cell
+                else:
+                    open_merge.pop(col, None)
+            col += max(1, span)
+    for cell in pending:
+        builder.place(cell.text, cell.row, cell.col, cell.rowspan, cell.colspan)
+    return builder.table("docx")
+
+
+def _body_children(parent: etree._Element) -> Iterator[etree._Element]:
+    """Body-level paragraphs and tables, looking inside content controls (<w:sdt>)."""
+    for child in parent.iterchildren():
+        if child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _body_children(content)
+        else:
+            yield child
+
+
+def docx_blocks(body: bytes) -> tuple[list[Block], str | None]:
+    """(blocks, title) of a DOCX payload; the title is the first Title/Heading-styled paragraph."""
+    try:
+        document = docx.Document(io.BytesIO(body))
+    except Exception as exc:  # python-docx raises several unrelated types for bad packages
+        raise DocxError(f"{type(exc).__name__}: {exc}") from exc
+    blocks: list[Block] = []
+    title = None
+    for child in _body_children(document.element.body):
+        if child.tag == qn("w:p"):
+            text = _text(child).strip()
+            if not text:
+                continue
+            blocks.extend(Paragraph(line.strip()) for line in text.splitlines() if line.strip())
+            style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            name = (style.get(qn("w:val")) or "") if style is not None else ""
+            if title is None and ("Title" in name or name.startswith("Heading1") or name == "1"):
+                title = text
+        elif child.tag == qn("w:tbl"):
+            table = docx_table(child)
+            if any(cell.text for cell in table.cells):
+                blocks.append(table)
+    if title is None:
+        first = next((b.text for b in blocks if isinstance(b, Paragraph)), None)
+        title = first if first and len(first) <= 80 else None
+    return blocks, title
