@@ -25,10 +25,21 @@ def main() -> None:
             for mode in ("on", "off"):
                 out = Path(tmp) / f"{mode}{i}"
                 enabled = "true" if mode == "on" else "false"
-                elapsed, _ = timed(govcrawl_cmd(
-                    "crawl", *PORTALS, "--manifest", str(manifest), "--out", str(out), "--quiet",
-                    "-s", f"GOVCRAWL_WARC_ENABLED={enabled}", "-s", "AUTOTHROTTLE_ENABLED=false",
-                ))
+                elapsed, _ = timed(
+                    govcrawl_cmd(
+                        "crawl",
+                        *PORTALS,
+                        "--manifest",
+                        str(manifest),
+                        "--out",
+                        str(out),
+                        "--quiet",
+                        "-s",
+                        f"GOVCRAWL_WARC_ENABLED={enabled}",
+                        "-s",
+                        "AUTOTHROTTLE_ENABLED=false",
+                    )
+                )
                 best[mode] = min(best[mode], elapsed)
     write_result(
         "archive",

@@ -26,7 +26,11 @@ def timed(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float, 
     start = time.perf_counter()
     done = subprocess.run(
         ["/usr/bin/time", "-f", "%M", *cmd] if Path("/usr/bin/time").exists() else cmd,
-        cwd=REPO, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:

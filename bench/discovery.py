@@ -25,8 +25,11 @@ def main() -> None:
     with DemoFarm(2024) as farm, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         farm.write_manifest(out / "farm.json")
-        elapsed, _ = timed(govcrawl_cmd("crawl", "--all", "--manifest", str(out / "farm.json"),
-                                        "--out", str(out), "--quiet"))
+        elapsed, _ = timed(
+            govcrawl_cmd(
+                "crawl", "--all", "--manifest", str(out / "farm.json"), "--out", str(out), "--quiet"
+            )
+        )
         found = {r["source"]["url"] for r in Dataset(out).records()}
         expected = {t["url"] for t in farm.ground_truth()}
         pages = count_responses(out / "warc")

@@ -16,7 +16,6 @@ from typing import Any
 import trafilatura
 
 from bench.common import write_result
-from govcrawl.demo_farm.reports import generate_reports
 from govcrawl.demo_farm.render import (
     render_doc,
     render_docx,
@@ -25,6 +24,7 @@ from govcrawl.demo_farm.render import (
     render_txt,
     render_xlsx,
 )
+from govcrawl.demo_farm.reports import generate_reports
 from govcrawl.document import Source
 from govcrawl.process import process_source
 
@@ -74,8 +74,15 @@ def main() -> None:
     for fmt, (content_type, render) in FORMATS.items():
         subset = reports[:4] if fmt == "doc" else reports
         docs = [
-            (r, Source(url=f"http://127.0.0.1/r{i}.{fmt}", body=render(r),
-                       content_type=content_type, kind="attachment"))
+            (
+                r,
+                Source(
+                    url=f"http://127.0.0.1/r{i}.{fmt}",
+                    body=render(r),
+                    content_type=content_type,
+                    kind="attachment",
+                ),
+            )
             for i, r in enumerate(subset)
         ]
         start = time.perf_counter()

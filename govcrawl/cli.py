@@ -77,7 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("data/out"), help="output folder")
     p.add_argument("--manifest", type=Path, help="demo farm manifest (resolves {demo:SITE} URLs)")
     p.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override a Scrapy setting, e.g. -s ROBOTSTXT_OBEY=False",
     )
     p.add_argument("--quiet", action="store_true", help="no live progress display")
@@ -104,6 +108,25 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("portals", help="list the portal registry")
     p.add_argument("--manifest", type=Path, help="demo farm manifest")
     p.set_defaults(handler=_cmd_portals)
+
+    p = sub.add_parser(
+        "new-portal",
+        help="fingerprint a site, add its registry entry and a test skeleton",
+        description="Fetches URL once, names its CMS family, appends a [[portal]] entry to the "
+        "registry and writes tests/portals/test_<id>.py, which runs the new spider on a saved "
+        "copy of the start page (pages/<id>.html).",
+    )
+    p.add_argument("name", help="portal name (or an id: lower-case letters, digits, _)")
+    p.add_argument("url", help="the portal's start URL")
+    p.add_argument("--agency", help="issuing agency (default: NAME or the page title)")
+    p.add_argument(
+        "--level",
+        choices=("province", "city", "county", "town", "department"),
+        help="administrative level (default: guessed from the agency name)",
+    )
+    p.add_argument("--registry", type=Path, default=Path("data/portals.toml"))
+    p.add_argument("--tests-dir", type=Path, default=Path("tests/portals"))
+    p.set_defaults(handler=_cmd_new_portal)
 
     p = sub.add_parser("archive", help="archive maintenance")
     archive_sub = p.add_subparsers(title="archive commands", metavar="ACTION")
@@ -208,12 +231,31 @@ def _cmd_replay(args: argparse.Namespace) -> int:
             on_record=lambda r: status.update(f"replaying… {r['source']['url']}"),
         )
     console.print(
-        f"replayed {result.records} records into {args.out}/ "
-        f"({len(result.errors)} errors)"
+        f"replayed {result.records} records into {args.out}/ ({len(result.errors)} errors)"
     )
     for url, reason in result.errors:
         console.print(f"  [red]{url}[/]: {reason}")
     return 0 if not result.errors else 1
+
+
+def _cmd_new_portal(args: argparse.Namespace) -> int:
+    from govcrawl.fetch.newportal import new_portal
+
+    try:
+        entry, test_path = new_portal(
+            args.name,
+            args.url,
+            registry_path=args.registry,
+            tests_dir=args.tests_dir,
+            agency=args.agency,
+            level=args.level,
+        )
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]new-portal failed:[/] {exc}")
+        return 1
+    console.print(f"added [bold]{entry.id}[/] ({entry.family} family) to {args.registry}")
+    console.print(f"test: {test_path}")
+    return 0
 
 
 def _cmd_portals(args: argparse.Namespace) -> int:
@@ -221,7 +263,9 @@ def _cmd_portals(args: argparse.Namespace) -> int:
 
     table = Table("id", "family", "level", "agency", "start URLs")
     for entry in load_registry(manifest=args.manifest, resolve=args.manifest is not None):
-        table.add_row(entry.id, entry.family, entry.level, entry.agency, "\n".join(entry.start_urls))
+        table.add_row(
+            entry.id, entry.family, entry.level, entry.agency, "\n".join(entry.start_urls)
+        )
     Console().print(table)
     return 0
 
@@ -255,21 +299,50 @@ def _crawl(spiders: list[str | type], out: Path, overrides: dict[str, Any], *, q
 
 def _print_summary(summary: Any) -> None:
     table = Table(title=f"crawl summary — {summary.out_dir}/", title_justify="left")
-    for column in ("portal", "pages", "reports", "attachments", "records", "checks ok",
-                   "checks failed", "errors", "flags"):
+    for column in (
+        "portal",
+        "pages",
+        "reports",
+        "attachments",
+        "records",
+        "checks ok",
+        "checks failed",
+        "errors",
+        "flags",
+    ):
         table.add_column(column, justify="left" if column in ("portal", "flags") else "right")
     totals: Counter[str] = Counter()
     for p in summary.portals:
         flags = ", ".join(f"{k}×{v}" for k, v in sorted(p.flags.items())) or "-"
-        table.add_row(p.portal, str(p.pages), str(p.reports), str(p.attachments), str(p.records),
-                      str(p.checks_passed), str(p.checks_failed), str(p.errors), flags)
-        totals.update(pages=p.pages, reports=p.reports, attachments=p.attachments,
-                      records=p.records, ok=p.checks_passed, failed=p.checks_failed,
-                      errors=p.errors)
+        table.add_row(
+            p.portal,
+            str(p.pages),
+            str(p.reports),
+            str(p.attachments),
+            str(p.records),
+            str(p.checks_passed),
+            str(p.checks_failed),
+            str(p.errors),
+            flags,
+        )
+        totals.update(
+            pages=p.pages,
+            reports=p.reports,
+            attachments=p.attachments,
+            records=p.records,
+            ok=p.checks_passed,
+            failed=p.checks_failed,
+            errors=p.errors,
+        )
     table.add_section()
-    table.add_row("total", *(str(totals[k]) for k in
-                             ("pages", "reports", "attachments", "records", "ok", "failed",
-                              "errors")), "")
+    table.add_row(
+        "total",
+        *(
+            str(totals[k])
+            for k in ("pages", "reports", "attachments", "records", "ok", "failed", "errors")
+        ),
+        "",
+    )
     Console().print(table)
     Console().print(
         f"WARC files: {len(summary.warc_files)} ({summary.warc_bytes:,} bytes) in "
@@ -285,8 +358,10 @@ def _print_truth(out: Path, truth: list[dict[str, Any]]) -> None:
     found = {r["source"]["url"] for r in Dataset(out).records()}
     expected = {t["url"] for t in truth}
     hit = len(expected & found)
-    Console().print(f"ground truth: {hit}/{len(expected)} report copies found, "
-                    f"{len(found - expected)} records not in the ground truth")
+    Console().print(
+        f"ground truth: {hit}/{len(expected)} report copies found, "
+        f"{len(found - expected)} records not in the ground truth"
+    )
 
 
 if __name__ == "__main__":

@@ -24,9 +24,6 @@ from scrapy.utils.project import get_project_settings
 from twisted.internet import task
 
 
-MANIFEST_ENV = "GOVCRAWL_DEMO_MANIFEST"
-
-
 @dataclass
 class PortalSummary:
     portal: str

@@ -12,6 +12,8 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from govcrawl.archive.signals import report_classified, text_converted
 from govcrawl.clean import CleanError, clean_source
@@ -44,12 +46,14 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
         signals = self.crawler.signals
         signals.send_catch_log(signal=report_classified, item=item, spider=spider)
         source = source_from_item(item)
         try:
-            document = clean_source(source)
+            # In a thread: OCR and LibreOffice take seconds, and the reactor they would block
+            # serves every portal of the run.
+            document = await maybe_deferred_to_future(deferToThread(clean_source, source))
         except CleanError as exc:
             record_error(self.crawler, source.url, "clean", str(exc))
             raise DropItem(f"clean failed for {source.url}: {exc}") from exc

@@ -12,8 +12,8 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from govcrawl.store import RecordStore
 from govcrawl.signals import stage_failed
+from govcrawl.store import RecordStore
 
 
 class StorePipeline:

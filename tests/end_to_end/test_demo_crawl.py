@@ -27,7 +27,12 @@ def _govcrawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.run(
         [sys.executable, "-m", "govcrawl", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
 
 
@@ -43,8 +48,9 @@ def crawl_out(farm: DemoFarm, tmp_path_factory: pytest.TempPathFactory) -> Path:
     manifest = out / "farm.json"
     farm.write_manifest(manifest)
     repo = Path(__file__).resolve().parents[2]
-    done = _govcrawl("crawl", "--all", "--manifest", str(manifest), "--out", str(out),
-                     "--quiet", cwd=repo)
+    done = _govcrawl(
+        "crawl", "--all", "--manifest", str(manifest), "--out", str(out), "--quiet", cwd=repo
+    )
     assert done.returncode == 0, done.stderr[-4000:] + (out / "crawl.log").read_text()[-4000:]
     return out
 
@@ -61,10 +67,31 @@ def test_every_generated_report_is_found_and_no_decoy_taken(
 
 
 def test_records_follow_the_contract(crawl_out: Path) -> None:
-    keys = {"id", "title", "agency", "year", "template", "source", "sections", "tables",
-            "checks", "flags", "text"}
-    source_keys = {"url", "final_url", "kind", "content_type", "format", "fetched_at",
-                   "warc_file", "warc_record_id", "payload_digest", "parent_url"}
+    keys = {
+        "id",
+        "title",
+        "agency",
+        "year",
+        "template",
+        "source",
+        "sections",
+        "tables",
+        "checks",
+        "flags",
+        "text",
+    }
+    source_keys = {
+        "url",
+        "final_url",
+        "kind",
+        "content_type",
+        "format",
+        "fetched_at",
+        "warc_file",
+        "warc_record_id",
+        "payload_digest",
+        "parent_url",
+    }
     records = list(Dataset(crawl_out).records())
     assert records
     for record in records:

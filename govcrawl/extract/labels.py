@@ -1,0 +1,97 @@
+"""Label and value normalisation for report tables.
+
+Real reports write the same template label many ways: full- or half-width brackets and digits,
+spaces inside words (`结果 纠正`), numbering prefixes (`（一）`, `(三) 1.`), long parenthetical
+notes. Matching compares a *core* form with all of that removed, so one spec label covers the
+variants without position tricks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NULL_TOKENS = frozenset({"", "/", "-", "—", "——", "--", "－", "\\", "无", "─"})
+"""Cell texts the spec defines as null (blank, '/', '-', '—', '无') plus dash look-alikes."""
+
+_NUMBERING = re.compile(
+    r"^(?:\([一二三四五六七八九十]+\)[、.]?"
+    r"|[一二三四五六七八九十]+[、.]"
+    r"|\d+[、.](?!\d)"
+    r"|\(\d+\)[、.]?)"
+)
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
+_PUNCT = re.compile(r"[“”\"'‘’「」『』、,。:;]")
+_WS = re.compile(r"\s+")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile("[〇零一二三四五六七八九]{4}(?=年)")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width brackets, colons, slashes and digits become ASCII), no whitespace."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def core(text: str) -> str:
+    """The comparable heart of a label: no numbering, parenthetical notes, quotes or commas."""
+    s = normalise(text)
+    while True:
+        stripped = _NUMBERING.sub("", s, count=1)
+        if stripped == s:
+            break
+        s = stripped
+    s = _PARENTHETICAL.sub("", s)
+    return _PUNCT.sub("", s)
+
+
+def cn_year_digits(text: str) -> str:
+    """Turn Chinese numeral years (二〇二〇) into digits so one year pattern fits both."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
+class NotANumber(ValueError):
+    """The cell holds text that is neither a number nor a null token."""
+
+
+_OCR_MAP = str.maketrans("Oo〇lI工", "000111")
+_OCR_DIGITS = re.compile(r"[+-]?[0-9Oo〇lI工]+(?:\.[0-9Oo〇lI工]+)?")
+"""A cell of digits and their OCR look-alikes only (O for 0, l/I/工 for 1): read as digits."""
+_UNIT_SUFFIX = re.compile(r"(?:件|个|条|项|次|人|家|万元|元)$")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def parse_value(text: str, amount: bool = False) -> int | float | None:
+    """One table cell as the spec's number: int for counts, float for amounts, None for null.
+
+    Handles full-width digits, signed changes (`+2`, `-1`, `增2`, `减1`), thousands separators,
+    a trailing unit and OCR look-alikes in an all-digit cell (`O0.00`, `工`). Raises
+    `NotANumber` for anything else, so callers can tell a label from a value.
+    """
+    s = normalise(text)
+    if s in NULL_TOKENS:
+        return None
+    if _OCR_DIGITS.fullmatch(s):
+        s = s.translate(_OCR_MAP)
+    s = s.replace(",", "")
+    if s[:1] in ("增", "减") and len(s) > 1:
+        s = ("+" if s[0] == "增" else "-") + s[1:]
+    s = _UNIT_SUFFIX.sub("", s)
+    if not _NUMBER.fullmatch(s):
+        raise NotANumber(text)
+    number = float(s)
+    if amount:
+        return number
+    return int(number) if number.is_integer() else number
+
+
+def is_value_text(text: str) -> bool:
+    """True for a cell that reads as a number or a null token (blank included)."""
+    try:
+        parse_value(text)
+    except NotANumber:
+        return False
+    return True
+
+
+def is_blank(text: str) -> bool:
+    return normalise(text) == ""

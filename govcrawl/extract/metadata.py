@@ -1,0 +1,113 @@
+"""Title, agency, reporting year, report-or-not and placeholder detection.
+
+The year is the *reporting* year (title, else the statistics period, else the body's opening
+`2020年，`), never a publication date. The agency comes from the title when the title names an
+organ; a bare place (定西市) is not an agency, so then the body's `由…编制` decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govcrawl.extract.labels import cn_year_digits, normalise
+
+_NOT_REPORT = re.compile(
+    r"工作要点|工作总结|工作计划|企业年度报告|年度报告公示|统计公报|预算|决算|总结暨|公开总结"
+    r"|工作思路|实施方案|公开指南|公开目录"
+)
+_DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
+_ANNUAL = re.compile(r"年度报告|年报|年度工作报告")
+
+
+def classify_title(title: str) -> str:
+    """ "annual_report" | "not_annual_report" | "unknown" from a title's wording alone."""
+    s = normalise(title)
+    if not s:
+        return "unknown"
+    if _NOT_REPORT.search(s):
+        return "not_annual_report"
+    if _DISCLOSURE.search(s) and _ANNUAL.search(s):
+        return "annual_report"
+    return "unknown"
+
+
+_TITLE_LINE = re.compile(r"年度报告|年报|报告|总结")
+_BREADCRUMB = re.compile(r"当前位置|首页|>|›|»")
+_TITLE_PREFIX = re.compile(
+    r"^[^，。,；;：:]{4,60}?(?:信息公开|政务公开)[^，。,；;：:]{0,8}?(?:年度报告|年报)"
+)
+"""A title run into the first paragraph (PDF text without line breaks)."""
+
+
+def find_title(doc_title: str | None, text: str) -> str | None:
+    """doc.title, else the first short line that reads like a report title."""
+    if doc_title and doc_title.strip():
+        return " ".join(doc_title.split())
+    for line in text.splitlines():
+        line = " ".join(line.replace("|", " ").split())
+        if _BREADCRUMB.search(line):
+            continue
+        if line and len(line) <= 80 and _TITLE_LINE.search(line):
+            return line
+        if m := _TITLE_PREFIX.match(line):
+            return m.group(0)
+    return None
+
+
+_YEAR = r"((?:19|20)\d\d)"
+_TITLE_YEAR = re.compile(_YEAR + r"年")
+_PERIOD_YEAR = re.compile(r"统计(?:期限|时限|区间|时间)[^0-9]{0,6}" + _YEAR + r"年0?1月0?1日")
+_BODY_YEAR = re.compile(r"(?:^|[\s。])" + _YEAR + r"年[,，]")
+
+
+def find_year(title: str | None, text: str) -> int | None:
+    """Reporting year from the title, the statistics period, or the body's `YYYY年，`."""
+    if title and (m := _TITLE_YEAR.search(cn_year_digits(normalise(title)))):
+        return int(m.group(1))
+    compact = normalise(text)
+    if m := _PERIOD_YEAR.search(compact):
+        return int(m.group(1))
+    if m := _BODY_YEAR.search(" ".join(text.split())):
+        return int(m.group(1))
+    return None
+
+
+_ORGAN = re.compile(
+    r"(?:政府|局|委员会|委|办公室|办|厅|院|中心|署|部|所|站|队|处|公司|街道办事处|管委会|管理委员会|会|集团)$"
+)
+_BEFORE_YEAR = re.compile(r"^(.+?)(?:关于.*?)?(?:(?:19|20)\d\d)年")
+_BEFORE_TOPIC = re.compile(r"^(.+?)(?:关于.*?)?(?:政府信息公开|政务公开|信息公开)")
+_COMPILED_BY = re.compile(r"由(.{2,30}?)(?:负责)?(?:编制|编写|制作|起草)")
+
+
+def _organ(name: str) -> str | None:
+    """`name` if it names an organ with a proper name before the organ word (not bare 政府)."""
+    name = name.strip("《》<>()（）[]【】 ")
+    name = re.sub(r"关于.*$", "", name)
+    m = _ORGAN.search(name)
+    if not m or len(re.sub(r"人民$", "", name[: m.start()])) < 2:
+        return None
+    return name
+
+
+def find_agency(title: str | None, text: str) -> str | None:
+    """The reporting organ: named by the title, else by `由…编制` in the text."""
+    if title:
+        s = re.sub(r"^(?:关于)?(?:(?:19|20)\d\d年度?)?", "", cn_year_digits(normalise(title)))
+        for pattern in (_BEFORE_YEAR, _BEFORE_TOPIC):
+            if (m := pattern.search(s)) and (organ := _organ(m.group(1))):
+                return organ
+    if m := _COMPILED_BY.search(normalise(text)):
+        name = re.sub(r"(人民政府)办公(?:室|厅)$", r"\1", m.group(1))
+        return _organ(name)
+    return None
+
+
+_PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z])(?:[xX×]{2,4}年|[xX]{1,3}(?:\.[xX]+)?(?:项|个|条|件|家|名|人|次|号|万元|亿元|元|km|公里|眼))"
+)
+
+
+def has_placeholders(text: str) -> bool:
+    """Template placeholders left in: `xxxx年`, `x项`, `x.x亿元`."""
+    return bool(_PLACEHOLDER.search(text))

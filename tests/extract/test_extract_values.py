@@ -1,0 +1,76 @@
+"""Cell values and labels: the number formats and label spellings real reports use."""
+
+from __future__ import annotations
+
+import pytest
+
+from govcrawl.extract.labels import NotANumber, core, parse_value
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "expected"),
+    [
+        ("0", False, 0),
+        ("12", False, 12),
+        ("１２", False, 12),
+        ("+2", False, 2),
+        ("-1", False, -1),
+        ("＋３", False, 3),
+        ("增2", False, 2),
+        ("减1", False, -1),
+        ("1,234", False, 1234),
+        ("1，234", False, 1234),
+        (" 7 ", False, 7),
+        ("5件", False, 5),
+        ("0.35", True, 0.35),
+        ("０．５", True, 0.5),
+        ("12", True, 12.0),
+        ("1,234.5", True, 1234.5),
+        ("3.2万元", True, 3.2),
+        ("", False, None),
+        ("/", False, None),
+        ("／", False, None),
+        ("-", False, None),
+        ("—", False, None),
+        ("无", False, None),
+        ("  ", False, None),
+        ("O", False, 0),
+        ("工", False, 1),
+        ("O0.00", True, 0.0),
+    ],
+)
+def test_parse_value(text: str, amount: bool, expected: float | None) -> None:
+    got = parse_value(text, amount=amount)
+    assert got == expected
+    if expected is not None:
+        assert type(got) is (float if amount else int)
+
+
+@pytest.mark.parametrize("text", ["规章", "总计", "1.2.3", "x项", "十二", "工程", "Ol规"])
+def test_parse_value_rejects_labels(text: str) -> None:
+    with pytest.raises(NotANumber):
+        parse_value(text)
+
+
+@pytest.mark.parametrize(
+    ("variant", "official"),
+    [
+        ("(一) 予以公开", "（一）予以公开"),
+        ("予以公开", "（一）予以公开"),
+        ("(三) 1.属于国家秘密", "1.属于国家秘密"),
+        ("结果 纠正", "结果纠正"),
+        ("本年收费金额(单位:万元)", "本年收费金额（单位：万元）"),
+        ("本年增／减", "本年增/减"),
+        ('3.危及"三安全一稳定"', "3.危及“三安全一稳定”"),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开"),
+        ("一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量"),
+        ("商业\n企业", "商业企业"),
+    ],
+)
+def test_label_core_variants(variant: str, official: str) -> None:
+    assert core(variant) == core(official)
+
+
+def test_core_keeps_distinct_labels_apart() -> None:
+    assert core("处理决定数量") != core("本年处理决定数量")
+    assert core("复议后起诉") != core("未经复议直接起诉")
