@@ -1,0 +1,159 @@
+"""Archive what a Playwright-driven browser fetched, instead of the DOM it rendered.
+
+A scrapy-playwright response is `page.content()` — a serialisation of the DOM after scripts
+ran, not bytes any server sent — so `capture` never writes it as a `response` record. The fetch
+stage instead puts `playwright_page_event_handlers(crawler)` into
+`request.meta["playwright_page_event_handlers"]`; the handler records every network response
+of the page (main document and subresources: scripts, XHR/fetch API calls) as a
+request/response pair, and remembers the main document's record so the extension can set
+`meta["warc"]` for it when Scrapy's `response_downloaded` fires. The fetch stage should also
+append `archive_page_method()` to `meta["playwright_page_methods"]`: it waits for network idle
+and for the pending archive writes, since scrapy-playwright closes the page right after taking
+its content and a closed page no longer hands over response bodies.
+
+Limits, stated in the records themselves: Chromium hands over bodies with Content-Encoding
+already removed, so `Content-Encoding` and `Content-Length` are stored as
+`X-Archive-Orig-Content-Encoding` / `X-Archive-Orig-Content-Length` (pywb's convention for
+original headers), keeping the record a valid HTTP message for its stored body. Header names
+are as Chromium reports them (lower case over HTTP/2), HTTP/2 pseudo-headers are dropped, and
+the protocol is recorded as HTTP/1.1 because Playwright does not expose the version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlparse
+
+from scrapy.crawler import Crawler
+from scrapy_playwright.page import PageMethod
+
+from govcrawl.archive.capture import WarcCaptureExtension, request_target
+from govcrawl.archive.writer import HttpRequest, HttpResponse, WarcFileWriter
+
+logger = logging.getLogger(__name__)
+
+_DECODED_BY_BROWSER = {"content-encoding", "content-length"}
+
+# In-flight archive handlers per page, so `wait_for_archive` can let them finish before
+# scrapy-playwright closes the page (a closed page cannot hand over response bodies).
+_pending: weakref.WeakKeyDictionary[Any, set[asyncio.Task]] = weakref.WeakKeyDictionary()
+
+
+def _header_pairs(headers: list[dict[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [
+        (h["name"].encode("latin-1", "replace"), h["value"].encode("utf-8"))
+        for h in headers
+        if not h["name"].startswith(":")
+    ]
+
+
+async def exchange_from_playwright(response: Any) -> tuple[str, HttpRequest, HttpResponse]:
+    """A Playwright `Response` (and its `Request`) as writer input; body as the browser gave it."""
+    request = response.request
+    url = response.url
+    req_headers = _header_pairs(await request.headers_array())
+    if not any(name.lower() == b"host" for name, _ in req_headers):
+        req_headers.insert(0, (b"Host", urlparse(url).netloc.encode()))
+    try:
+        body = await response.body()
+    except Exception:  # redirects and evicted resources have no retrievable body
+        body = b""
+    resp_headers = []
+    for name, value in _header_pairs(await response.headers_array()):
+        if name.lower().decode("latin-1") in _DECODED_BY_BROWSER:
+            name = b"X-Archive-Orig-" + name
+        resp_headers.append((name, value))
+    server = await response.server_addr()
+    return (
+        url,
+        HttpRequest(
+            method=request.method,
+            target=request_target(url),
+            headers=req_headers,
+            body=request.post_data_buffer or b"",
+        ),
+        HttpResponse(
+            status=response.status,
+            reason=response.status_text,
+            headers=resp_headers,
+            body=body,
+            ip_address=server["ipAddress"] if server else None,
+        ),
+    )
+
+
+def is_main_document(response: Any) -> bool:
+    """A navigation of the top frame (not an iframe, not a worker's fetch)."""
+    try:
+        navigation = response.request.is_navigation_request()
+        return bool(navigation and response.frame.parent_frame is None)
+    except Exception:  # service-worker responses have no frame
+        return False
+
+
+async def archive_response(response: Any, writer: WarcFileWriter) -> dict | None:
+    """Write one Playwright response as a request/response pair; None for non-HTTP URLs."""
+    if urlparse(response.url).scheme not in ("http", "https"):
+        return None
+    url, request, http_response = await exchange_from_playwright(response)
+    return writer.write_exchange(url, request, http_response)
+
+
+def playwright_page_event_handlers(
+    crawler: Crawler,
+) -> dict[str, Callable[[Any], Awaitable[None]]]:
+    """`{"response": handler}` for `request.meta["playwright_page_event_handlers"]`."""
+    extension = next(
+        (e for e in crawler.extensions.middlewares if isinstance(e, WarcCaptureExtension)), None
+    )
+
+    async def on_response(response: Any) -> None:
+        if extension is None or crawler.spider is None:
+            return
+        task = asyncio.current_task()
+        page = _page_of(response)
+        if task is not None and page is not None:
+            _pending.setdefault(page, set()).add(task)
+            task.add_done_callback(lambda done: _pending.get(page, set()).discard(done))
+        try:
+            info = await archive_response(response, extension.writer_for(crawler.spider))
+        except Exception:
+            logger.exception("could not archive browser response %s", response.url)
+            crawler.stats.inc_value("govcrawl/warc_playwright_errors")
+            return
+        if info is None:
+            return
+        crawler.stats.inc_value("govcrawl/warc_playwright_responses")
+        if is_main_document(response):
+            extension.browser_document_recorded(response.url, info)
+
+    return {"response": on_response}
+
+
+def _page_of(response: Any) -> Any:
+    try:
+        return response.frame.page
+    except Exception:  # a response of a service worker has no frame
+        return None
+
+
+async def wait_for_archive(page: Any, network_idle: bool = True) -> None:
+    """Let the page's network settle, then wait until every started archive write finished.
+
+    Used as a page method (`archive_page_method()`), it runs before scrapy-playwright takes
+    the page content and closes the page; XHR answers still in flight would otherwise be lost.
+    """
+    if network_idle:
+        await page.wait_for_load_state("networkidle")
+    current = asyncio.current_task()
+    while tasks := [t for t in _pending.get(page, ()) if t is not current and not t.done()]:
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def archive_page_method(network_idle: bool = True) -> PageMethod:
+    """A fresh `PageMethod` for the end of `meta["playwright_page_methods"]`."""
+    return PageMethod(wait_for_archive, network_idle=network_idle)

@@ -1,0 +1,352 @@
+"""Rotating, crash-safe WARC 1.1 writer that stores HTTP messages byte for byte.
+
+Why not just `warcio.WARCWriter`: it is used underneath (one gzip member per record, block and
+payload digests, sha1 base32), but three things are added here.
+
+- **Header bytes as received.** warcio re-serialises HTTP headers from `str` and %-encodes any
+  non-ASCII value (RFC 5987 style). Chinese portals send raw GBK/UTF-8 bytes in
+  `Content-Disposition`; rewriting them would lose the file name evidence. The writer hands warcio
+  a pre-rendered header block (`_RawHttpHeaders`) so the stored bytes are exactly the ones given.
+- **Transfer-Encoding.** Every HTTP client we capture from (Twisted under Scrapy, Chromium under
+  Playwright) hands over the body already de-chunked. Keeping `Transfer-Encoding: chunked` in
+  front of a de-chunked body makes warcio/pywb try to de-chunk it again (pywb issue #584; warcio
+  `ChunkedDataReader` silently mangles bodies that happen to start with a hex line). So the header
+  is stored as `X-Archive-Orig-Transfer-Encoding: chunked` — the name pywb itself uses for
+  original headers on replay — and the block is a valid non-chunked HTTP message whose
+  WARC-Payload-Digest is over the entity body, as WARC 1.1 §6.3.2 asks (iipc/warc-specifications
+  #22). (With Scrapy's Twisted handler the header never arrives at all: Twisted treats
+  Transfer-Encoding/Connection/Content-Length as connection-control headers and Scrapy
+  re-synthesises only Content-Length; see `capture`.)
+- **Crash safety.** Records go into `NAME.warc.gz.open`, each record one gzip member, flushed
+  (optionally fsynced) after every record, so a kill leaves whole members plus at most one torn
+  member at the end (`recover.recover` cuts it). Closing renames the file to `NAME.warc.gz`;
+  a file without `.open` is therefore always complete. Files rotate past `max_size`, each
+  starting with its own `warcinfo` record (IIPC naming:
+  `PREFIX-YYYYMMDDhhmmssffffff-SERIAL-HOST-PID.warc.gz`).
+
+Nothing is kept in memory beyond the record being written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+HeaderList = Sequence[tuple[bytes | str, bytes | str]]
+OPEN_SUFFIX = ".open"
+ORIG_PREFIX = b"X-Archive-Orig-"
+
+
+def _b(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """A request as it went on the wire: request-line parts, header fields in order, body."""
+
+    method: str
+    target: str
+    """Request-target of the request line: path and query (absolute URL for a proxy)."""
+    headers: HeaderList = ()
+    body: bytes = b""
+    protocol: str = "HTTP/1.1"
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A response as received: status line parts, header fields in order, body.
+
+    `body` keeps its Content-Encoding (gzip stays gzip) but no transfer-encoding framing.
+    """
+
+    status: int
+    reason: str = ""
+    headers: HeaderList = ()
+    body: bytes = b""
+    protocol: str = "HTTP/1.1"
+    ip_address: str | None = None
+    truncated: str | None = None
+    """WARC-Truncated reason ("disconnect", "length", …) when the body is incomplete."""
+
+
+class _RawHttpHeaders(StatusAndHeaders):
+    """warcio headers whose serialisation is fixed bytes, never re-encoded by warcio."""
+
+    def __init__(self, first_line: bytes, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        raw = first_line + b"\r\n"
+        decoded = []
+        for name, value in headers:
+            raw += name + b": " + value + b"\r\n"
+            decoded.append((name.decode("latin-1"), value.decode("latin-1")))
+        raw += b"\r\n"
+        protocol, _, statusline = first_line.decode("latin-1").partition(" ")
+        super().__init__(statusline, decoded, protocol=protocol)
+        self._raw = raw
+        self.headers_buff = raw
+
+    def compute_headers_buffer(self, header_filter: Any = None) -> None:
+        self.headers_buff = self._raw
+
+
+def stored_response_headers(headers: HeaderList) -> list[tuple[bytes, bytes]]:
+    """Header fields to store for a de-chunked body: Transfer-Encoding renamed, rest untouched."""
+    out = []
+    for name, value in headers:
+        bname, bvalue = _b(name), _b(value)
+        if bname.lower() == b"transfer-encoding":
+            bname = ORIG_PREFIX + bname
+        out.append((bname, bvalue))
+    return out
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+@dataclass
+class _OpenFile:
+    path: Path
+    handle: BinaryIO
+    warcinfo_id: str
+    warc: WARCWriter = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+class WarcFileWriter:
+    """Streams WARC records into rotating `.warc.gz` files under `directory`.
+
+    The first file is opened lazily (a crawl that fetched nothing leaves no file). `clock` and
+    `id_factory` are injectable so tests can compare bytes exactly.
+    """
+
+    def __init__(
+        self,
+        directory: str | Path,
+        *,
+        prefix: str = "govcrawl",
+        max_size: int = 1024**3,
+        fsync: bool = False,
+        warcinfo: Mapping[str, Any],
+        clock: Callable[[], datetime] | None = None,
+        id_factory: Callable[[], str] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.max_size = max_size
+        self.fsync = fsync
+        self.warcinfo = dict(warcinfo)
+        self.clock = clock or _utcnow
+        self.id_factory = id_factory or _new_record_id
+        self.files: list[Path] = []
+        self._serial = 0
+        self._current: _OpenFile | None = None
+        self._hostname = socket.gethostname().replace("-", "_") or "localhost"
+        # scrapy-playwright may run browser event handlers on its own thread (Windows, or
+        # PLAYWRIGHT_USE_THREADED_LOOP); records must never interleave in the file.
+        self._lock = threading.RLock()
+
+    # -- public API --------------------------------------------------------------------------
+
+    def write_exchange(self, url: str, request: HttpRequest, response: HttpResponse) -> dict:
+        """Write a response record and its request record (WARC-Concurrent-To the response).
+
+        Returns `{"file", "record_id", "payload_digest", "date"}` of the response record.
+        """
+        with self._lock:
+            return self._write_exchange(url, request, response)
+
+    def _write_exchange(self, url: str, request: HttpRequest, response: HttpResponse) -> dict:
+        current = self._ensure_open()
+        date = self._date()
+        response_id = self.id_factory()
+        request_id = self.id_factory()
+
+        status_line = f"{response.protocol} {response.status} {response.reason}".rstrip(" ")
+        resp_headers = _RawHttpHeaders(
+            status_line.encode("latin-1"), stored_response_headers(response.headers)
+        )
+        resp_warc = {
+            "WARC-Record-ID": response_id,
+            "WARC-Date": date,
+            "WARC-Warcinfo-ID": current.warcinfo_id,
+        }
+        if response.ip_address:
+            resp_warc["WARC-IP-Address"] = response.ip_address
+        if response.truncated:
+            resp_warc["WARC-Truncated"] = response.truncated
+        resp_record = current.warc.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(response.body),
+            length=len(response.body),
+            warc_headers_dict=resp_warc,
+            http_headers=resp_headers,
+        )
+        self._write(current, resp_record)
+
+        request_line = f"{request.method} {request.target} {request.protocol}"
+        req_headers = _RawHttpHeaders(
+            request_line.encode("latin-1"), [(_b(n), _b(v)) for n, v in request.headers]
+        )
+        req_record = current.warc.create_warc_record(
+            url,
+            "request",
+            payload=io.BytesIO(request.body),
+            length=len(request.body),
+            warc_headers_dict={
+                "WARC-Record-ID": request_id,
+                "WARC-Date": date,
+                "WARC-Warcinfo-ID": current.warcinfo_id,
+                "WARC-Concurrent-To": response_id,
+            },
+            http_headers=req_headers,
+        )
+        self._write(current, req_record)
+        result = {
+            "file": current.path.name.removesuffix(OPEN_SUFFIX),
+            "record_id": response_id,
+            "payload_digest": resp_record.rec_headers.get_header("WARC-Payload-Digest"),
+            "date": date,
+        }
+        self._rotate_if_full()
+        return result
+
+    def write_metadata(self, refers_to: str, target_uri: str, payload: Mapping[str, Any]) -> str:
+        """A `metadata` record (JSON body) about the record `refers_to`; returns its id."""
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return self._write_resource("metadata", refers_to, target_uri, body, "application/json")
+
+    def write_conversion(self, refers_to: str, target_uri: str, text: str) -> str:
+        """A `conversion` record holding `text` derived from the record `refers_to`."""
+        body = text.encode("utf-8")
+        return self._write_resource(
+            "conversion", refers_to, target_uri, body, "text/plain; charset=utf-8"
+        )
+
+    def close(self) -> None:
+        """Finish the current file: flush, fsync if configured, drop the `.open` suffix."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        current, self._current = self._current, None
+        if current is None:
+            return
+        current.handle.flush()
+        if self.fsync:
+            os.fsync(current.handle.fileno())
+        current.handle.close()
+        final = current.path.with_name(current.path.name.removesuffix(OPEN_SUFFIX))
+        os.replace(current.path, final)
+        if self.fsync:
+            _fsync_directory(final.parent)
+        self.files.append(final)
+
+    @property
+    def current_path(self) -> Path | None:
+        """The `.open` file being written, if any."""
+        return self._current.path if self._current else None
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _date(self) -> str:
+        now = self.clock().astimezone(UTC).replace(tzinfo=None)
+        return datetime_to_iso_date(now, use_micros=True)
+
+    def _write_resource(
+        self, rec_type: str, refers_to: str, target_uri: str, body: bytes, content_type: str
+    ) -> str:
+        with self._lock:
+            return self._write_resource_locked(rec_type, refers_to, target_uri, body, content_type)
+
+    def _write_resource_locked(
+        self, rec_type: str, refers_to: str, target_uri: str, body: bytes, content_type: str
+    ) -> str:
+        current = self._ensure_open()
+        record_id = self.id_factory()
+        record = current.warc.create_warc_record(
+            target_uri,
+            rec_type,
+            payload=io.BytesIO(body),
+            length=len(body),
+            warc_content_type=content_type,
+            warc_headers_dict={
+                "WARC-Record-ID": record_id,
+                "WARC-Date": self._date(),
+                "WARC-Warcinfo-ID": current.warcinfo_id,
+                "WARC-Refers-To": refers_to,
+            },
+        )
+        self._write(current, record)
+        self._rotate_if_full()
+        return record_id
+
+    def _ensure_open(self) -> _OpenFile:
+        if self._current is not None:
+            return self._current
+        self.directory.mkdir(parents=True, exist_ok=True)
+        opened = self.clock().astimezone(UTC)
+        name = (
+            f"{self.prefix}-{opened:%Y%m%d%H%M%S%f}-{self._serial:05d}-"
+            f"{self._hostname}-{os.getpid()}.warc.gz"
+        )
+        self._serial += 1
+        path = self.directory / (name + OPEN_SUFFIX)
+        handle = path.open("xb")
+        current = _OpenFile(path=path, handle=handle, warcinfo_id=self.id_factory())
+        current.warc = WARCWriter(handle, gzip=True, warc_version="1.1")
+        fields = b"".join(
+            f"{key}: {value}\r\n".encode()
+            for key, value in self.warcinfo.items()
+            if value is not None and value != ""
+        )
+        record = current.warc.create_warc_record(
+            "",
+            "warcinfo",
+            payload=io.BytesIO(fields),
+            length=len(fields),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={
+                "WARC-Record-ID": current.warcinfo_id,
+                "WARC-Date": self._date(),
+                "WARC-Filename": name,
+            },
+        )
+        self._current = current
+        self._write(current, record)
+        return current
+
+    def _write(self, current: _OpenFile, record: Any) -> None:
+        current.warc.write_record(record)
+        current.handle.flush()
+        if self.fsync:
+            os.fsync(current.handle.fileno())
+
+    def _rotate_if_full(self) -> None:
+        if self._current is not None and self._current.handle.tell() >= self.max_size:
+            self._close()
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,207 @@
+"""Playwright network capture: unit tests with fake Playwright objects, and one real crawl.
+
+The fakes implement only the Playwright API the handler uses (`Response.body/headers_array/
+server_addr/request/frame`, `Request.headers_array/post_data_buffer/is_navigation_request`),
+with the values Chromium reports: decoded bodies, lower-case HTTP/2 names, pseudo-headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+
+import scrapy
+from archive_site import API_JSON, JS_PAGE, run_crawl, warcio_ok
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
+
+from govcrawl.archive.browser import playwright_page_event_handlers, wait_for_archive
+from govcrawl.archive.capture import WarcCaptureExtension
+from govcrawl.archive.reader import iter_files, iter_report_sources
+
+HTML = "<html><body>渲染前的文档</body></html>".encode()
+
+
+class FakeRequest:
+    def __init__(self, url: str, method: str = "GET", body: bytes | None = None, nav=False):
+        self.url = url
+        self.method = method
+        self.post_data_buffer = body
+        self._nav = nav
+
+    async def headers_array(self) -> list[dict[str, str]]:
+        return [
+            {"name": ":authority", "value": "portal.example"},
+            {"name": "user-agent", "value": "Chromium"},
+            {"name": "accept-encoding", "value": "gzip, br"},
+        ]
+
+    def is_navigation_request(self) -> bool:
+        return self._nav
+
+
+class FakeResponse:
+    def __init__(self, request: FakeRequest, body: bytes, frame: object, status: int = 200):
+        self.request = request
+        self.url = request.url
+        self.status = status
+        self.status_text = "OK"
+        self.frame = frame
+        self._body = body
+
+    async def headers_array(self) -> list[dict[str, str]]:
+        return [
+            {"name": "content-type", "value": "text/html; charset=utf-8"},
+            {"name": "content-encoding", "value": "gzip"},
+            {"name": "content-length", "value": "17"},
+            {"name": "set-cookie", "value": "a=1"},
+            {"name": "set-cookie", "value": "b=2"},
+        ]
+
+    async def body(self) -> bytes:
+        return self._body
+
+    async def server_addr(self) -> dict[str, object]:
+        return {"ipAddress": "127.0.0.1", "port": 8080}
+
+
+def make_extension(tmp_path: Path) -> tuple[object, WarcCaptureExtension]:
+    crawler = get_crawler(scrapy.Spider, {"GOVCRAWL_OUT": str(tmp_path)})
+    crawler.spider = scrapy.Spider("jsportal")
+    extension = WarcCaptureExtension.from_crawler(crawler)
+    crawler.extensions = SimpleNamespace(middlewares=[extension])
+    return crawler, extension
+
+
+def test_browser_traffic_is_archived_and_main_document_linked(tmp_path: Path) -> None:
+    crawler, extension = make_extension(tmp_path)
+    handler = playwright_page_event_handlers(crawler)["response"]
+    main_frame = SimpleNamespace(parent_frame=None)
+    child_frame = SimpleNamespace(parent_frame=main_frame)
+    url = "http://portal.example/xxgk/ndbg/list.html?page=1"
+    api = "http://portal.example/api/reports?page=1&size=10"
+    document = FakeResponse(FakeRequest(url, nav=True), HTML, main_frame)
+    xhr = FakeResponse(FakeRequest(api, "POST", b"page=1"), b'{"total": 1}', main_frame)
+    iframe = FakeResponse(FakeRequest("http://portal.example/ad.html", nav=True), b"x", child_frame)
+    data_url = FakeResponse(FakeRequest("data:text/plain,hi"), b"hi", main_frame)
+
+    async def run() -> None:
+        for response in (document, xhr, iframe, data_url):
+            await handler(response)
+
+    asyncio.run(run())
+
+    request = scrapy.Request(url, meta={"playwright": True})
+    rendered = HtmlResponse(url, body=b"<html>rendered DOM</html>", request=request)
+    extension.response_downloaded(rendered, request, crawler.spider)
+    extension.spider_closed(crawler.spider)
+
+    (path,) = extension.writer.files
+    assert warcio_ok(path)
+    with path.open("rb") as stream:
+        records = [
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Target-URI"),
+                r.rec_headers.get_header("WARC-Record-ID"),
+                r.http_headers,
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(stream)
+        ]
+    responses = {uri: (rid, http, body) for kind, uri, rid, http, body in records
+                 if kind == "response"}  # fmt: skip
+    assert set(responses) == {url, api, "http://portal.example/ad.html"}
+    rid, http, body = responses[url]
+    assert body == HTML  # what the server sent, not the rendered DOM
+    assert http.get_header("Content-Encoding") is None
+    assert http.get_header("X-Archive-Orig-Content-Encoding") == "gzip"
+    assert http.get_header("X-Archive-Orig-Content-Length") == "17"
+    assert [v for n, v in http.headers if n == "set-cookie"] == ["a=1", "b=2"]
+    assert request.meta["warc"]["record_id"] == rid
+    assert request.meta["warc"]["file"] == path.name
+    posts = [http for kind, uri, _, http, body in records
+             if kind == "request" and uri == api]  # fmt: skip
+    assert posts[0].protocol == "POST"
+    assert posts[0].get_header(":authority") is None
+    assert posts[0].get_header("Host") == "portal.example"
+    (post_body,) = [body for kind, uri, _, _, body in records if kind == "request" and uri == api]
+    assert post_body == b"page=1"
+
+
+def test_playwright_response_without_browser_record_is_counted_not_written(
+    tmp_path: Path,
+) -> None:
+    crawler, extension = make_extension(tmp_path)
+    request = scrapy.Request("http://portal.example/", meta={"playwright": True})
+    rendered = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    extension.response_downloaded(rendered, request, crawler.spider)
+    extension.spider_closed(crawler.spider)
+    assert "warc" not in request.meta
+    assert not (tmp_path / "warc").exists()
+    assert crawler.stats.get_value("govcrawl/warc_playwright_unlinked") == 1
+
+
+def test_real_chromium_crawl_archives_wire_documents_and_api_calls(
+    site: str, tmp_path: Path
+) -> None:
+    """scrapy-playwright + Debian Chromium (the project's launch options) on the local site."""
+    run_crawl(
+        tmp_path, [{"url": f"{site}/js", "report": True, "playwright": True}], playwright=True
+    )
+    (path,) = iter_files([tmp_path / "warc"])
+    assert warcio_ok(path)
+    with path.open("rb") as stream:
+        records = [
+            (r.rec_type, r.rec_headers, r.http_headers, r.content_stream().read())
+            for r in ArchiveIterator(stream)
+        ]
+    by_uri = {(kind, h.get_header("WARC-Target-URI")): (h, http, body)
+              for kind, h, http, body in records}  # fmt: skip
+    document_headers, document_http, document_body = by_uri[("response", f"{site}/js")]
+    assert document_body == JS_PAGE
+    assert document_http.get_header("X-Archive-Orig-Content-Encoding") == "gzip"
+    api = f"{site}/api/reports?page=1"
+    assert by_uri[("response", api)][2] == API_JSON
+    assert by_uri[("request", api)][1].protocol == "POST"
+    assert by_uri[("request", api)][2] == b"page=1"
+    (source,) = iter_report_sources([path])
+    assert source.body == JS_PAGE  # the HTML the server sent, not the rendered DOM
+    assert source.warc_record_id == document_headers.get_header("WARC-Record-ID")
+
+
+class SlowResponse(FakeResponse):
+    async def body(self) -> bytes:
+        await asyncio.sleep(0.05)
+        return self._body
+
+
+class FakePage:
+    def __init__(self) -> None:
+        self.load_states: list[str] = []
+
+    async def wait_for_load_state(self, state: str) -> None:
+        self.load_states.append(state)
+
+
+def test_wait_for_archive_lets_pending_writes_finish(tmp_path: Path) -> None:
+    crawler, _ = make_extension(tmp_path)
+    handler = playwright_page_event_handlers(crawler)["response"]
+    page = FakePage()
+    frame = SimpleNamespace(parent_frame=None, page=page)
+    api = "http://portal.example/api/reports?page=2"
+    slow = SlowResponse(FakeRequest(api), b'{"items": []}', frame)
+    written: list[int] = []
+
+    async def run() -> None:
+        pending = asyncio.ensure_future(handler(slow))
+        await asyncio.sleep(0)  # the handler has started and awaits the body
+        await wait_for_archive(page)
+        written.append(int(crawler.stats.get_value("govcrawl/warc_playwright_responses") or 0))
+        await pending
+
+    asyncio.run(run())
+    assert page.load_states == ["networkidle"]
+    assert written == [1]
