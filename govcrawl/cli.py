@@ -298,57 +298,55 @@ def _crawl(spiders: list[str | type], out: Path, overrides: dict[str, Any], *, q
 
 
 def _print_summary(summary: Any) -> None:
+    out = _stdout_console()
     table = Table(title=f"crawl summary — {summary.out_dir}/", title_justify="left")
-    for column in (
-        "portal",
-        "pages",
-        "reports",
-        "attachments",
-        "records",
-        "checks ok",
-        "checks failed",
-        "errors",
-        "flags",
-    ):
-        table.add_column(column, justify="left" if column in ("portal", "flags") else "right")
+    table.add_column("portal", no_wrap=True)
+    for column in ("pages", "reports", "attach.", "records", "checks ✓", "checks ✗", "errors"):
+        table.add_column(column, justify="right")
+    table.add_column("flags")
     totals: Counter[str] = Counter()
     for p in summary.portals:
         flags = ", ".join(f"{k}×{v}" for k, v in sorted(p.flags.items())) or "-"
-        table.add_row(
-            p.portal,
-            str(p.pages),
-            str(p.reports),
-            str(p.attachments),
-            str(p.records),
-            str(p.checks_passed),
-            str(p.checks_failed),
-            str(p.errors),
-            flags,
+        counts = (
+            p.pages,
+            p.reports,
+            p.attachments,
+            p.records,
+            p.checks_passed,
+            p.checks_failed,
+            p.errors,
         )
+        table.add_row(p.portal, *map(str, counts), flags)
         totals.update(
-            pages=p.pages,
-            reports=p.reports,
-            attachments=p.attachments,
-            records=p.records,
-            ok=p.checks_passed,
-            failed=p.checks_failed,
-            errors=p.errors,
+            dict(
+                zip(
+                    ("pages", "reports", "attach.", "records", "ok", "failed", "errors"),
+                    counts,
+                    strict=True,
+                )
+            )
         )
     table.add_section()
     table.add_row(
         "total",
         *(
             str(totals[k])
-            for k in ("pages", "reports", "attachments", "records", "ok", "failed", "errors")
+            for k in ("pages", "reports", "attach.", "records", "ok", "failed", "errors")
         ),
         "",
     )
-    Console().print(table)
-    Console().print(
+    out.print(table)
+    out.print(
         f"WARC files: {len(summary.warc_files)} ({summary.warc_bytes:,} bytes) in "
-        f"{summary.out_dir}/warc/ · records: {summary.out_dir}/records.jsonl · dataset: "
-        f"{summary.out_dir}/dataset.duckdb"
+        f"{summary.out_dir}/warc/\nrecords: {summary.out_dir}/records.jsonl · dataset: "
+        f"{summary.out_dir}/dataset.duckdb · log: {summary.out_dir}/crawl.log"
     )
+
+
+def _stdout_console() -> Console:
+    """The terminal's width when there is one, else wide enough that the table stays whole."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
 
 
 def _print_truth(out: Path, truth: list[dict[str, Any]]) -> None:

@@ -73,7 +73,7 @@ def run_crawl(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     settings = crawl_settings(out, overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     crawlers: list[Crawler] = []
     for spider in spiders:

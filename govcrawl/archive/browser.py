@@ -157,3 +157,19 @@ async def wait_for_archive(page: Any, network_idle: bool = True) -> None:
 def archive_page_method(network_idle: bool = True) -> PageMethod:
     """A fresh `PageMethod` for the end of `meta["playwright_page_methods"]`."""
     return PageMethod(wait_for_archive, network_idle=network_idle)
+
+
+def attach_browser_capture(meta: dict[str, Any], crawler: Crawler) -> None:
+    """Make a Playwright request archive its network traffic (called on `request_scheduled`).
+
+    The archive stage attaches itself, so spiders only say `meta["playwright"] = True` and never
+    know the archive exists.
+    """
+    handlers = dict(meta.get("playwright_page_event_handlers") or {})
+    handlers.setdefault("response", playwright_page_event_handlers(crawler)["response"])
+    meta["playwright_page_event_handlers"] = handlers
+    methods = list(meta.get("playwright_page_methods") or [])
+    if not any(getattr(m, "method", None) is wait_for_archive for m in methods):
+        methods.append(archive_page_method())
+    meta["playwright_page_methods"] = methods
+

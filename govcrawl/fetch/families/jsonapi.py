@@ -2,18 +2,16 @@
 
 The list page is an empty shell until its script fetches the API and writes the links, so list
 pages go through scrapy-playwright (Chromium) and are parsed as rendered; the articles they
-link are plain HTML and are fetched without the browser. When the archive stage provides page
-event handlers (to capture the browser's own requests into the WARC), they are attached.
+link are plain HTML and are fetched without the browser. The archive stage attaches its own
+capture of the browser's traffic to every Playwright request.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
@@ -24,30 +22,12 @@ LINK_SELECTOR = "a.report-link"
 NEXT_SELECTOR = "a.next"
 
 
-def browser_meta(crawler: Crawler | None = None, wait_for: str = LINK_SELECTOR) -> dict[str, Any]:
-    """Request meta that renders the page in Chromium and waits for the list links.
-
-    With a crawler, the archive stage's page event handlers (if that stage is installed) are
-    attached so the browser's own network responses reach the WARC.
-    """
-    meta: dict[str, Any] = {
+def browser_meta(wait_for: str = LINK_SELECTOR) -> dict[str, Any]:
+    """Request meta that renders the page in Chromium and waits for the list links."""
+    return {
         "playwright": True,
         "playwright_page_methods": [PageMethod("wait_for_selector", wait_for)],
     }
-    handlers = _archive_event_handlers(crawler) if crawler is not None else None
-    if handlers:
-        meta["playwright_page_event_handlers"] = handlers
-    return meta
-
-
-def _archive_event_handlers(crawler: Crawler) -> dict[str, Any] | None:
-    """`govcrawl.archive.browser.playwright_page_event_handlers(crawler)`, when it exists."""
-    try:
-        module = importlib.import_module("govcrawl.archive.browser")
-    except ImportError:
-        return None
-    factory = getattr(module, "playwright_page_event_handlers", None)
-    return factory(crawler) if callable(factory) else None
 
 
 class JsonApiSpider(GenericSpider):
@@ -56,7 +36,7 @@ class JsonApiSpider(GenericSpider):
     family = "jsonapi"
 
     def list_meta(self) -> dict[str, Any]:
-        return browser_meta(getattr(self, "crawler", None))
+        return browser_meta()
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         sel = selector(response)
@@ -66,6 +46,8 @@ class JsonApiSpider(GenericSpider):
             if request is not None:
                 yield request
         for href in sel.css(f"{NEXT_SELECTOR}::attr(href)").getall():
-            request = self.page_request(urljoin(response.url, href.strip()), meta=self.list_meta())
+            request = self.page_request(
+                urljoin(response.url, href.strip()), meta=self.list_meta(), after=response.url
+            )
             if request is not None:
                 yield request
