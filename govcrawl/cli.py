@@ -105,6 +105,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("data/replay"), help="output folder")
     p.set_defaults(handler=_cmd_replay)
 
+    p = sub.add_parser(
+        "package",
+        help="index WARCs (CDXJ) and package them as a WACZ",
+        description="Writes NAME.cdxj beside every closed WARC and one WACZ (py-wacz) of all of "
+        "them, validated with `wacz validate`. Give run output folders, warc/ folders or files.",
+    )
+    p.add_argument("archives", nargs="+", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True, help="the .wacz file to write")
+    p.add_argument("--title", default="govcrawl collection")
+    p.add_argument("--desc", default="")
+    p.set_defaults(handler=_cmd_package)
+
     p = sub.add_parser("portals", help="list the portal registry")
     p.add_argument("--manifest", type=Path, help="demo farm manifest")
     p.set_defaults(handler=_cmd_portals)
@@ -255,6 +267,19 @@ def _cmd_new_portal(args: argparse.Namespace) -> int:
         return 1
     console.print(f"added [bold]{entry.id}[/] ({entry.family} family) to {args.registry}")
     console.print(f"test: {test_path}")
+    return 0
+
+
+def _cmd_package(args: argparse.Namespace) -> int:
+    from govcrawl.archive.package import package_wacz, validate_wacz, warc_files, write_cdxj
+
+    folders = [a / "warc" if (a / "warc").is_dir() else a for a in args.archives]
+    files = warc_files(folders)
+    for path in files:
+        write_cdxj(path)
+    package_wacz(files, args.output, title=args.title, description=args.desc)
+    validate_wacz(args.output)
+    console.print(f"{args.output}: {len(files)} WARC files, CDXJ beside each, WACZ valid")
     return 0
 
 

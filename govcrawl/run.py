@@ -23,6 +23,8 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from twisted.internet import task
 
+from govcrawl.archive.package import write_cdxj
+
 
 @dataclass
 class PortalSummary:
@@ -113,7 +115,10 @@ def run_crawl(
         process.start()
         if ticker.running:
             ticker.stop()
-    return _summarise(out, crawlers)
+    summary = _summarise(out, crawlers)
+    for path in summary.warc_files:  # a CDXJ beside every closed file, for pywb and WACZ
+        write_cdxj(Path(path))
+    return summary
 
 
 def _name(crawler: Crawler) -> str:

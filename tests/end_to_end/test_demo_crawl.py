@@ -6,10 +6,16 @@ the crawl and the replay run as `govcrawl` subprocesses, the way a user runs the
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,3 +150,72 @@ def test_dataset_holds_every_record(crawl_out: Path) -> None:
     n = sum(1 for _ in dataset.records())
     assert dataset.query("select count(*) from records") == [(n,)]
     assert dataset.query("select count(*) from table_values")[0][0] > 0
+
+
+def test_package_makes_a_valid_wacz_with_cdxj(crawl_out: Path, tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    wacz = tmp_path / "demo.wacz"
+    done = _govcrawl("package", str(crawl_out), "-o", str(wacz), cwd=repo)
+    assert done.returncode == 0, done.stderr[-4000:]
+    validate = subprocess.run(
+        [str(Path(sys.executable).with_name("wacz")), "validate", "-f", str(wacz)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    with zipfile.ZipFile(wacz) as package:
+        names = package.namelist()
+    assert "datapackage.json" in names and any(n.startswith("archive/") for n in names)
+    for warc in (crawl_out / "warc").glob("*.warc.gz"):
+        assert warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj").stat().st_size > 0
+
+
+PYWB = Path(__file__).resolve().parents[2] / ".venv-pywb" / "bin"
+
+
+@pytest.mark.skipif(not (PYWB / "wayback").exists(), reason="pywb venv absent (make installs it)")
+def test_pywb_serves_what_the_farm_served(farm: DemoFarm, crawl_out: Path, tmp_path: Path) -> None:
+    manager = str(PYWB / "wb-manager")
+    subprocess.run([manager, "init", "demo"], cwd=tmp_path, check=True, capture_output=True)
+    files = [str(p) for p in sorted((crawl_out / "warc").glob("*.warc.gz"))]
+    subprocess.run([manager, "add", "demo", *files], cwd=tmp_path, check=True, capture_output=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [str(PYWB / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    report = next(t for t in farm.ground_truth() if t["site"] == "trs" and t["format"] == "html")
+    pages = [
+        report["url"],
+        farm.urls["jsportal"] + "/xxgk/ndbg/list.html?page=1",  # the shell the browser rendered
+        farm.urls["jsportal"] + "/api/reports?page=1&size=10",  # the XHR that filled it
+    ]
+    try:
+        for url in pages:
+            served = _get(url)
+            replayed = _get_when_up(f"http://127.0.0.1:{port}/demo/2100id_/{url}")
+            assert replayed == served, url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _get(url: str) -> bytes:
+    """The payload as a browser sees it: pywb replays the stored (gzip) encoding as is."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read()
+        if response.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return body
+
+
+def _get_when_up(url: str, wait: float = 60) -> bytes:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return _get(url)
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
