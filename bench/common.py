@@ -21,7 +21,9 @@ def write_result(name: str, result: dict[str, Any]) -> None:
     print(f"{name}: {json.dumps(result, ensure_ascii=False)}")
 
 
-def timed(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int]:
+def timed(
+    cmd: list[str], *, env: dict[str, str] | None = None, ok_codes: tuple[int, ...] = (0,)
+) -> tuple[float, int]:
     """Wall time and peak RSS (KiB, of the child) of one command."""
     start = time.perf_counter()
     done = subprocess.run(
@@ -33,7 +35,7 @@ def timed(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float, 
         check=False,
     )
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
+    if done.returncode not in ok_codes:
         raise RuntimeError(f"{cmd[:4]} failed: {done.stderr[-2000:]}")
     rss = 0
     lines = done.stderr.strip().splitlines()

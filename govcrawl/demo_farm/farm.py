@@ -37,13 +37,20 @@ class DemoFarm:
     """All demo sites for one seed, on one host, each on its own port (0 = any free port)."""
 
     def __init__(
-        self, seed: int = 2024, *, host: str = "127.0.0.1", ports: dict[str, int] | None = None
+        self,
+        seed: int = 2024,
+        *,
+        host: str = "127.0.0.1",
+        ports: dict[str, int] | None = None,
+        latency: float = 0.0,
     ) -> None:
         unknown = set(ports or {}) - set(SITE_ORDER)
         if unknown:
             raise ValueError(f"unknown site keys: {sorted(unknown)}")
         self.seed = seed
         self.host = host
+        self.latency = latency
+        """Seconds each answer waits, to make the farm latency-bound (benchmarks)."""
         self.ports = {key: (ports or {}).get(key, 0) for key in SITE_ORDER}
         self.request_log: list[tuple[str, str, str, int]] = []
         """(site, method, request target with query, status) of every request answered."""
@@ -64,7 +71,9 @@ class DemoFarm:
             return self
         try:
             for key, site in self.sites.items():
-                server = _Server((self.host, self.ports[key]), make_handler(site, self._log))
+                server = _Server(
+                    (self.host, self.ports[key]), make_handler(site, self._log, self.latency)
+                )
                 self._servers[key] = server
                 thread = threading.Thread(
                     target=server.serve_forever, name=f"demo-farm-{key}", daemon=True

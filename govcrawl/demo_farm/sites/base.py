@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import html
 import random
+import time as clock
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -286,8 +287,12 @@ def _not_modified(headers: Any, resource: Resource) -> bool:
     return False
 
 
-def make_handler(site: Site, log: LogFn) -> type[BaseHTTPRequestHandler]:
-    """A request-handler class bound to one site and the farm's request log."""
+def make_handler(site: Site, log: LogFn, latency: float = 0.0) -> type[BaseHTTPRequestHandler]:
+    """A request-handler class bound to one site and the farm's request log.
+
+    `latency` (seconds before each answer) makes a site latency-bound like a distant portal,
+    which is what crawler benchmarks need to compare concurrency rather than CPU.
+    """
 
     class SiteHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -312,6 +317,8 @@ def make_handler(site: Site, log: LogFn) -> type[BaseHTTPRequestHandler]:
             self._serve("POST")
 
         def _serve(self, method: str) -> None:
+            if latency:
+                clock.sleep(latency)
             split = urlsplit(self.path)
             query = _first_values(split.query)
             form: dict[str, str] = {}
