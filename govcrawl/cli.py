@@ -58,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve-demo",
         help="serve the demo portal farm on 127.0.0.1 until interrupted",
-        description="Six simulated portals (TRS, Hanweb, VSB, town, JS-only, doc-share mirror), "
-        "one port each from --port. Writes a manifest JSON that `govcrawl crawl --manifest` uses.",
+        description="Eight simulated portals (TRS, Hanweb, VSB, gkmlpt, Ucap, town, JS-only, "
+        "doc-share mirror), one port each from --port. Writes the manifest JSON that "
+        "`govcrawl crawl --manifest` reads.",
     )
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--port", type=int, default=8101, help="first port (default 8101); 0 = free")

@@ -28,7 +28,7 @@ from govcrawl.fetch.registry import (
     read_manifest,
     resolve_placeholders,
 )
-from govcrawl.fetch.urls import canonical, is_http, origin
+from govcrawl.fetch.urls import canonical, is_http, origin, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +162,10 @@ class ReportSpider(scrapy.Spider):
             raise NotConfigured(f"{type(self).__name__}: missing {', '.join(missing)}")
         if self.kind not in ("portal", "mirror"):
             raise NotConfigured(f"{self.name}: kind must be portal or mirror, not {self.kind!r}")
+        try:  # `scrapy crawl ID -a max_pages=N` passes a string
+            self.max_pages = int(self.max_pages)
+        except (TypeError, ValueError) as exc:
+            raise NotConfigured(f"{self.name}: max_pages must be an integer") from exc
         bad = [u for u in self.start_urls if not is_http(u)]
         if bad:
             raise NotConfigured(f"{self.name}: start URLs must be absolute http(s): {bad}")
@@ -170,6 +174,9 @@ class ReportSpider(scrapy.Spider):
         self.allowed_domains = sorted({host for _, host, _ in self.origins})
         self.pages_requested = 0
         self.pages_seen: set[str] = set()
+        self.links_seen: set[str] = set()
+        self.new_links: dict[str, int] = {}
+        """List page URL → article/file links it showed that no earlier page had."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportSpider:
@@ -188,7 +195,7 @@ class ReportSpider(scrapy.Spider):
     def start_request(self, url: str) -> Request:
         """A start page: always fetched, but counted against the page budget."""
         self.pages_requested += 1
-        self.pages_seen.add(url)
+        self.pages_seen.add(url_key(url))
         return Request(url, callback=self.parse, meta=self.list_meta(), dont_filter=True)
 
     def list_meta(self) -> dict[str, Any]:
@@ -208,29 +215,59 @@ class ReportSpider(scrapy.Spider):
 
     def claim_page(self, url: str) -> bool:
         """Whether a list/navigation page may be fetched (scope, paths, budget, not seen)."""
-        if url in self.pages_seen or not self.in_scope(url) or not self.path_allowed(url):
+        key = url_key(url)
+        if key in self.pages_seen or not self.in_scope(url) or not self.path_allowed(url):
             return False
         if self.pages_requested >= self.max_pages:
             self._stat("govcrawl/fetch/budget_exhausted")
             return False
         self.pages_requested += 1
-        self.pages_seen.add(url)
+        self.pages_seen.add(key)
         return True
 
     def page_request(
-        self, url: str, *, callback: Any = None, meta: dict | None = None, **kwargs: Any
+        self,
+        url: str,
+        *,
+        callback: Any = None,
+        meta: dict | None = None,
+        after: str | None = None,
+        **kwargs: Any,
     ) -> Request | None:
-        """A list or navigation page, if `claim_page` allows it."""
+        """A list or navigation page, if `claim_page` allows it.
+
+        `after` names the list page whose pager links to `url`: when that page showed no link
+        that was new, its pagination is a trap (a calendar, a pager that repeats the last
+        page) and is not followed.
+        """
         url = canonical(url)
+        if after is not None and not self.yielded_new(after):
+            self._stat("govcrawl/fetch/stale_pagination")
+            return None
         if not self.claim_page(url):
             return None
         return Request(url, callback=callback or self.parse, meta=meta or {}, **kwargs)
+
+    def note_link(self, url: str, list_url: str | None) -> None:
+        """Count an article/file link of a list page, for the stale-pagination test."""
+        if list_url is None:
+            return
+        key = url_key(list_url)
+        self.new_links.setdefault(key, 0)
+        if url_key(url) not in self.links_seen:
+            self.links_seen.add(url_key(url))
+            self.new_links[key] += 1
+
+    def yielded_new(self, list_url: str) -> bool:
+        """Whether a list page showed at least one article/file link no earlier page had."""
+        return self.new_links.get(url_key(list_url), 0) > 0
 
     def article_request(self, url: str, title_hint: str | None, list_url: str) -> Request | None:
         """An article (or a file) listed on a list page; look-alike titles are not fetched."""
         url = canonical(url)
         if not self.in_scope(url):
             return None
+        self.note_link(url, list_url)
         if classify_title(title_hint) == "not_annual_report":
             self._stat("govcrawl/fetch/rejected_by_title")
             return None
@@ -243,6 +280,7 @@ class ReportSpider(scrapy.Spider):
         url = canonical(url)
         if not self.in_scope(url):
             return None
+        self.note_link(url, list_url)
         if classify_title(title_hint) == "not_annual_report":
             return None
         meta = {"parent_url": parent_url, "list_url": list_url, "title_hint": title_hint or None}

@@ -26,7 +26,7 @@ MANIFEST_SETTING = "GOVCRAWL_DEMO_MANIFEST"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REGISTRY = PROJECT_ROOT / "data" / "portals.toml"
 
-FAMILIES = ("trs", "hanweb", "vsb", "generic", "jsonapi", "mirror")
+FAMILIES = ("trs", "hanweb", "vsb", "gkmlpt", "ucap", "generic", "jsonapi", "mirror")
 LEVELS = ("province", "city", "county", "town", "department")
 KINDS = ("portal", "mirror")
 REQUIRED = ("id", "name", "agency", "region", "level", "family", "start_urls", "kind")

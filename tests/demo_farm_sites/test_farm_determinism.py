@@ -84,7 +84,8 @@ def test_head_has_headers_but_no_body(farm: DemoFarm) -> None:
 
 
 def test_urls_need_a_start_or_fixed_ports() -> None:
-    ports = {"trs": 18101, "hanweb": 18102, "vsb": 1, "town": 2, "jsportal": 3, "mirror": 4}
+    ports = {"trs": 18101, "hanweb": 18102, "vsb": 1, "town": 2, "jsportal": 3, "mirror": 4,
+             "gkmlpt": 5, "ucap": 6}  # fmt: skip
     assert DemoFarm(2024, ports=ports).urls["trs"] == "http://127.0.0.1:18101"
     with pytest.raises(RuntimeError):
         DemoFarm(2024).ground_truth()

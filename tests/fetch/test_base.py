@@ -12,6 +12,7 @@ from govcrawl.fetch.base import (
     is_attachment_url,
     page_text,
 )
+from govcrawl.fetch.urls import canonical, url_key
 from tests.fetch.conftest import html, items_of, make_spider, raw, requests_of
 
 BASE = "http://127.0.0.1:8001"
@@ -192,3 +193,62 @@ def test_start_requests_are_the_start_urls() -> None:
     spider = make_spider("trs", f"{BASE}/a/", f"{BASE}/b/")
     requests = [spider.start_request(u) for u in spider.start_urls]
     assert [r.url for r in requests if isinstance(r, Request)] == [f"{BASE}/a/", f"{BASE}/b/"]
+
+
+# -- canonical URLs and stale pagination -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTP://WWW.Example.gov.cn:80/a/b.html#top", "http://www.example.gov.cn/a/b.html"),
+        (f"{BASE}/list.jsp;jsessionid=0A1B2C3D4E5F?id=7", f"{BASE}/list.jsp?id=7"),
+        (f"{BASE}/list.do?page=2&columnid=12&JSESSIONID=abc", f"{BASE}/list.do?page=2&columnid=12"),
+        (f"{BASE}/a.php?PHPSESSID=x1&b=&a=1", f"{BASE}/a.php?b=&a=1"),
+        (f"{BASE}/s.html?sid=9f8e7d6c5b4a39281706&q=1", f"{BASE}/s.html?q=1"),
+        # gkmlpt names its *site* sid=<number>: part of the page, kept
+        (
+            f"{BASE}/gkmlpt/api/all/5?sid=755031&page=2",
+            f"{BASE}/gkmlpt/api/all/5?sid=755031&page=2",
+        ),
+        ("https://a.gov.cn:8443", "https://a.gov.cn:8443/"),
+    ],
+)
+def test_canonical_urls(url: str, expected: str) -> None:
+    assert canonical(url) == expected
+
+
+def test_url_key_sorts_the_query_and_keeps_its_bytes() -> None:
+    assert url_key(f"{BASE}/q?b=%E5%B9%B4&a=2#x") == f"{BASE}/q?a=2&b=%E5%B9%B4"
+    assert url_key(f"{BASE}/q?a=2&b=%E5%B9%B4&JSESSIONID=1") == url_key(f"{BASE}/q?b=%E5%B9%B4&a=2")
+
+
+def test_session_variants_of_one_page_are_one_request() -> None:
+    spider = make_spider("generic", f"{BASE}/")
+    first = spider.page_request(f"{BASE}/xxgk/index.jsp;jsessionid=AAAA1111?b=1&a=2")
+    assert first is not None and first.url == f"{BASE}/xxgk/index.jsp?b=1&a=2"
+    assert spider.page_request(f"{BASE}/xxgk/index.jsp?a=2&b=1#list") is None
+    assert spider.page_request(f"{BASE}/xxgk/index.jsp?a=2&b=1&JSESSIONID=BBBB") is None
+
+
+VSB_PAGE = """<html><body><ul>
+<li><a href="../info/1234/{n}.htm" title="某县2023年政府信息公开工作年度报告">x</a></li>
+</ul><a href="{next}.htm" class="Next">下页</a></body></html>"""
+
+
+def test_pagination_that_shows_nothing_new_is_not_followed() -> None:
+    spider = make_spider("vsb", f"{BASE}/xxgk/ndbg.htm")
+    first = html(f"{BASE}/xxgk/ndbg/9.htm", VSB_PAGE.format(n=5678, next=8))
+    pages = [r.url for r in requests_of(spider.parse(first)) if r.callback == spider.parse]
+    assert pages == [f"{BASE}/xxgk/ndbg/8.htm"]
+    # page 8 repeats page 9's item and links on: a trap, its pager is not followed
+    repeat = html(f"{BASE}/xxgk/ndbg/8.htm", VSB_PAGE.format(n=5678, next=7))
+    assert [r for r in requests_of(spider.parse(repeat)) if r.callback == spider.parse] == []
+
+
+def test_max_pages_from_the_command_line_is_a_number() -> None:
+    spider = make_spider("generic", f"{BASE}/")
+    assert type(spider).max_pages == 200
+    assert type(spider)(max_pages="3").max_pages == 3
+    with pytest.raises(NotConfigured, match="max_pages"):
+        type(spider)(max_pages="many")

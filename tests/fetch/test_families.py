@@ -204,7 +204,7 @@ def test_generic_depth_limit() -> None:
 
 
 def test_oneoff_spider_detects_the_cms_per_page() -> None:
-    cls = spider_for_url(f"{BASE}/")
+    cls = spider_for_url(f"{BASE}/", family="generic")
     spider = cls()
     assert spider.name == "oneoff_127_0_0_1_8001"
     trs = requests_of(spider.parse(html(f"{BASE}/xxgk/ndbg/index.html", TRS_LIST)))

@@ -137,3 +137,39 @@ def test_attachments_name_their_report_page(farm: DemoFarm, crawls: dict[str, di
                 assert item["parent_url"] == urls[site] + parent
                 checked += 1
     assert checked
+
+
+def _last_list_page(farm: DemoFarm, site: str) -> str:
+    """A regex for the request target of a site's last list page, from the farm's own build."""
+    built = farm.sites[site]
+    if site in ("trs", "ucap"):
+        ext = "html" if site == "trs" else "shtml"
+        numbered = [p for p in built.pages if re.fullmatch(rf"/xxgk/ndbg/index_\d+\.{ext}", p)]
+        last = max(numbered, key=lambda p: int(re.search(r"_(\d+)\.", p).group(1)))
+        return re.escape(last) + "$"
+    if site == "vsb":
+        return r"^/xxgk/ndbg/1\.htm$"
+    if site == "hanweb":
+        column = next(r.body for p, r in built.pages.items() if b"var perpage" in r.body)
+        perpage = int(re.search(rb"var perpage = (\d+)", column).group(1))
+        last = (len(built.records) - 1) // perpage * perpage + 1
+        return rf"dataproxy\.jsp\?.*\bstartrecord={last}(&|$)"
+    if site == "jsportal":
+        return rf"^/xxgk/ndbg/list\.html\?page={-(-len(built.items) // 10)}$"
+    if site == "gkmlpt":
+        articles = max(built.catalogues.values(), key=len)
+        return rf"^/gkmlpt/api/all/\d+\?page={-(-len(articles) // 5)}&sid=\d+$"
+    raise KeyError(site)
+
+
+@pytest.mark.parametrize(
+    "portal", sorted(p for p in ENTRIES if site_of(ENTRIES[p]) not in ("town", "mirror"))
+)
+def test_pagination_reaches_the_last_page(
+    portal: str, farm: DemoFarm, crawls: dict[str, dict]
+) -> None:
+    assert crawls[portal]["code"] == 0
+    site = site_of(ENTRIES[portal])
+    last = _last_list_page(farm, site)
+    targets = [path for s, _m, path, status in farm.request_log if s == site and status == 200]
+    assert any(re.search(last, target) for target in targets), (last, targets)

@@ -24,7 +24,7 @@ from govcrawl.fetch.registry import (
     registry_version,
 )
 
-SITES = ("trs", "hanweb", "vsb", "town", "jsportal", "mirror")
+SITES = ("trs", "hanweb", "vsb", "town", "jsportal", "mirror", "gkmlpt", "ucap")
 
 ENTRY = """
 [[portal]]

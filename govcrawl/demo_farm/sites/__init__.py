@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from govcrawl.demo_farm.sites import hanweb, jsportal, mirror, town, trs, vsb
+from govcrawl.demo_farm.sites import gkmlpt, hanweb, jsportal, mirror, town, trs, ucap, vsb
 from govcrawl.demo_farm.sites.base import Site
 from govcrawl.demo_farm.sites.common import SITE_ORDER
 
@@ -19,6 +19,8 @@ BUILDERS = {
     "town": town.build,
     "jsportal": jsportal.build,
     "mirror": mirror.build,
+    "gkmlpt": gkmlpt.build,
+    "ucap": ucap.build,
 }
 
 

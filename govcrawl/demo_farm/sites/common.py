@@ -14,7 +14,7 @@ from functools import cache
 from govcrawl.demo_farm.reports import AGENCIES, GeneratedReport, decoy_titles, generate_reports
 from govcrawl.demo_farm.seeds import SeedPage, load_seeds
 
-SITE_ORDER = ("trs", "hanweb", "vsb", "town", "jsportal", "mirror")
+SITE_ORDER = ("trs", "hanweb", "vsb", "town", "jsportal", "mirror", "gkmlpt", "ucap")
 NAV = (
     ("首页", "/"),
     ("政务公开", "/xxgk/"),

@@ -10,10 +10,12 @@ import re
 
 from govcrawl.fetch.base import ReportSpider
 from govcrawl.fetch.families.generic import GenericSpider
+from govcrawl.fetch.families.gkmlpt import GkmlptSpider
 from govcrawl.fetch.families.hanweb import HanwebSpider
 from govcrawl.fetch.families.jsonapi import JsonApiSpider
 from govcrawl.fetch.families.mirror import MirrorSpider
 from govcrawl.fetch.families.trs import TrsSpider
+from govcrawl.fetch.families.ucap import UcapSpider
 from govcrawl.fetch.families.vsb import VsbSpider
 from govcrawl.fetch.registry import PortalEntry
 
@@ -24,6 +26,8 @@ FAMILY_SPIDERS: dict[str, type[ReportSpider]] = {
     "generic": GenericSpider,
     "jsonapi": JsonApiSpider,
     "mirror": MirrorSpider,
+    "gkmlpt": GkmlptSpider,
+    "ucap": UcapSpider,
 }
 
 

@@ -90,6 +90,6 @@ class TrsSpider(GenericSpider):
                 yield request
         if pager is not None:
             for name in pager.page_names():
-                request = self.page_request(urljoin(response.url, name))
+                request = self.page_request(urljoin(response.url, name), after=response.url)
                 if request is not None:
                     yield request

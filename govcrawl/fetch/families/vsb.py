@@ -73,6 +73,6 @@ class VsbSpider(GenericSpider):
             if request is not None:
                 yield request
         for url in pages:
-            request = self.page_request(url)
+            request = self.page_request(url, after=response.url)
             if request is not None:
                 yield request
