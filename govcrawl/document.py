@@ -72,7 +72,8 @@ class Table:
         return max((c.col + c.colspan for c in self.cells), default=0)
 
     def grid(self) -> list[list[Cell | None]]:
-        rows: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_cols = self.n_cols  # once: recomputing it per row made a 10,000-cell page take seconds
+        rows: list[list[Cell | None]] = [[None] * n_cols for _ in range(self.n_rows)]
         for cell in self.cells:
             for r in range(cell.row, cell.row + cell.rowspan):
                 for c in range(cell.col, cell.col + cell.colspan):

@@ -10,7 +10,8 @@ BOT_NAME = "govcrawl"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-USER_AGENT = "govcrawl/0.1 (+https://github.com/govcrawl/govcrawl; research archive of 政府信息公开工作年度报告)"
+# ASCII only: header values are latin-1 on the wire.
+USER_AGENT = "govcrawl/0.1 (research archive of government information disclosure annual reports)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -53,6 +54,7 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 
 EXTENSIONS = {
     "govcrawl.archive.capture.WarcCaptureExtension": 100,
+    "govcrawl.fetch.health.PortalHealthExtension": 900,
 }
 
 ITEM_PIPELINES = {
@@ -67,3 +69,27 @@ GOVCRAWL_WARC_ENABLED = True
 GOVCRAWL_WARC_MAX_SIZE = 1024**3
 GOVCRAWL_WARC_FSYNC = False
 GOVCRAWL_REGISTRY = "data/portals.toml"
+
+# Hostile portals (govcrawl/fetch/guard.py): scope guard before any connection, Retry-After
+# aware retries, redirect-loop detection, every failure recorded, crawler traps stopped.
+DOWNLOADER_MIDDLEWARES = {
+    "govcrawl.fetch.guard.ScopeGuard": 40,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "govcrawl.fetch.guard.RetryAfterMiddleware": 550,
+    "govcrawl.fetch.guard.RedirectLoopGuard": 610,
+}
+SPIDER_MIDDLEWARES = {
+    "govcrawl.fetch.guard.FailureReporter": 20,
+    "govcrawl.fetch.guard.TrapFilter": 850,
+}
+REQUEST_FINGERPRINTER_CLASS = "govcrawl.fetch.guard.CanonicalFingerprinter"
+# Keep short bodies (flagged `dataloss`): the archive writes them with WARC-Truncated, the
+# retry middleware retries and then fails them, so a partial body never becomes a record.
+DOWNLOAD_FAIL_ON_DATALOSS = False
+GOVCRAWL_ALLOW_PRIVATE_HOSTS = False
+GOVCRAWL_RETRY_AFTER_MAX = 120
+GOVCRAWL_RETRY_BACKOFF = 1.0
+GOVCRAWL_TRAP_DATES = 5
+GOVCRAWL_TRAP_STALE_PAGES = 3
+GOVCRAWL_TRAP_REPEATS = 3
+PLAYWRIGHT_ABORT_REQUEST = "govcrawl.fetch.guard.abort_browser_request"

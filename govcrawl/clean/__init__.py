@@ -49,6 +49,13 @@ def _docx_document(fmt: str, body: bytes) -> CleanDocument:
     return CleanDocument(format=fmt, blocks=blocks, title=title)
 
 
+def _is_binary(body: bytes) -> bool:
+    """NUL bytes or many control bytes in the head: no text encoding produces those."""
+    head = body[:8192]
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\x1b")
+    return b"\x00" in head or controls > len(head) // 10
+
+
 def clean_bytes(
     body: bytes,
     content_type: str | None = None,
@@ -56,6 +63,10 @@ def clean_bytes(
 ) -> CleanDocument:
     """Clean a payload known only by its bytes, Content-Type and candidate file names/URLs."""
     fmt = sniff_format(body, content_type, names)
+    if fmt == "txt" and _is_binary(body):
+        # no signature matched and the bytes are not text: random or unknown binary data
+        # (a ".doc" of garbage), which read as text would become a record of mojibake
+        raise CleanError("unknown format: binary data with no known document signature")
     if fmt in ("html", "txt"):
         doc = _text_document(fmt, body, content_type, html=fmt == "html")
     elif fmt == "pdf":
@@ -63,6 +74,8 @@ def clean_bytes(
             result = pdf_blocks(body)
         except PdfError as exc:
             raise CleanError(f"pdf: {exc}") from exc
+        except Exception as exc:  # pdfminer also raises while closing a damaged file
+            raise CleanError(f"pdf: unreadable PDF ({type(exc).__name__}: {exc})") from exc
         doc = CleanDocument(format="pdf", blocks=result.blocks, title=result.title)
         doc.ocr_cells = result.ocr_cells
         if result.scanned:

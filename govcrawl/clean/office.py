@@ -22,6 +22,9 @@ from govcrawl.clean.grid import GridBuilder, compact
 from govcrawl.document import Block, Paragraph, Table
 
 SOFFICE_TIMEOUT = 120
+SOFFICE_LIMITS = (f"--as={2 << 30}", f"--cpu={SOFFICE_TIMEOUT}", f"--fsize={512 << 20}")
+"""Address space, CPU seconds and file size for soffice, set by util-linux `prlimit` (not a
+`preexec_fn`: conversions run in worker threads, where preexec_fn can deadlock)."""
 
 
 class ConversionError(RuntimeError):
@@ -38,7 +41,9 @@ def soffice_to_docx(body: bytes, suffix: str) -> bytes:
         source = work / f"input.{suffix}"
         source.write_bytes(body)
         out = work / "out"
+        prlimit = shutil.which("prlimit")
         args = [
+            *([prlimit, *SOFFICE_LIMITS, "--"] if prlimit else []),
             soffice,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
             "--headless",

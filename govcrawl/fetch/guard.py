@@ -175,6 +175,21 @@ class ScopeGuard:
         return self._resolved[host]
 
 
+def abort_browser_request(request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: a rendered page's own fetches to non-public IP literals.
+
+    The browser loads a page's scripts and API calls itself, past the downloader middlewares,
+    so a JS-rendered page could make it fetch 169.254.169.254 or an intranet address. Those
+    are aborted here. Loopback stays allowed (the demo farm's JS portal is on 127.0.0.1), and
+    host names are not resolved (the browser does its own DNS): both are documented limits.
+    """
+    url = getattr(request, "url", "")
+    if not is_http(url):
+        return False
+    kind = address_kind(urlsplit(url).hostname or "")
+    return kind is not None and kind != "loopback"
+
+
 # -- retries -------------------------------------------------------------------------------
 
 
