@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -165,10 +167,28 @@ def report_column_link(url: str, html: str) -> str | None:
     return None
 
 
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the host the user named (http→https, a new path).
+
+    This probe runs outside Scrapy's scope guard, so it must not be walked by a redirect to
+    another host, a private network or a cloud metadata address.
+    """
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urllib.parse.urlsplit(newurl).hostname != urllib.parse.urlsplit(req.full_url).hostname:
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirect off the host: {newurl}", headers, fp
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_SameHostRedirects)
+
+
 def fetch_page(url: str, timeout: float = 20.0) -> tuple[str, str, dict[str, str]]:
     """(final URL, text, headers) of one page, fetched with urllib (no Scrapy needed)."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as reply:
+    with _opener.open(request, timeout=timeout) as reply:
         body = reply.read(5 * 1024 * 1024)
         headers = {k: v for k, v in reply.headers.items()}
         charset = reply.headers.get_content_charset()
