@@ -19,7 +19,7 @@ from rich.table import Table
 
 from govcrawl import __version__
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 DEMO_OUT = Path("data/demo")
 
@@ -104,6 +104,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("archives", nargs="+", type=Path)
     p.add_argument("--out", type=Path, default=Path("data/replay"), help="output folder")
+    p.add_argument(
+        "--originals", nargs="*", type=Path, default=[],
+        help="earlier runs' WARCs (files or folders) holding payloads that revisits refer to",
+    )  # fmt: skip
     p.set_defaults(handler=_cmd_replay)
 
     p = sub.add_parser(
@@ -241,6 +245,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         result = replay(
             args.archives,
             args.out,
+            originals=args.originals,
             on_record=lambda r: status.update(f"replaying… {r['source']['url']}"),
         )
     console.print(

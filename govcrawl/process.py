@@ -54,13 +54,18 @@ def replay(
     archives: Iterable[str | Path],
     out_dir: str | Path,
     *,
+    originals: Iterable[str | Path] = (),
     on_record: Callable[[dict[str, Any]], None] | None = None,
 ) -> ReplayResult:
-    """Re-extract every report the archives hold into `out_dir` (records.jsonl + dataset)."""
+    """Re-extract every report the archives hold into `out_dir` (records.jsonl + dataset).
+
+    `originals` are earlier runs' WARCs, searched only for the payloads that revisit records
+    of `archives` refer to.
+    """
     result = ReplayResult()
     store = RecordStore(out_dir)
     try:
-        for source in iter_report_sources(archives):
+        for source in iter_report_sources(archives, originals=originals):
             try:
                 record = process_source(source)
             except CleanError as exc:

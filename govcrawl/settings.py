@@ -68,6 +68,10 @@ GOVCRAWL_OUT = "data/out"
 GOVCRAWL_WARC_ENABLED = True
 GOVCRAWL_WARC_MAX_SIZE = 1024**3
 GOVCRAWL_WARC_FSYNC = False
+# Dedup across runs into the same output folder: identical payloads become revisit records,
+# re-crawls send If-None-Match/If-Modified-Since (index: <out>/warc/dedup.sqlite3 by default).
+GOVCRAWL_DEDUP_ENABLED = True
+GOVCRAWL_DEDUP_DB = None
 GOVCRAWL_REGISTRY = "data/portals.toml"
 
 # Hostile portals (govcrawl/fetch/guard.py): scope guard before any connection, Retry-After
@@ -77,6 +81,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govcrawl.fetch.guard.RetryAfterMiddleware": 550,
     "govcrawl.fetch.guard.RedirectLoopGuard": 610,
+    # Above HttpCompression (590): a 304 becomes the archived 200, still compressed, which
+    # HttpCompression then decodes as on the first run.
+    "govcrawl.archive.conditional.ConditionalRequestMiddleware": 700,
 }
 SPIDER_MIDDLEWARES = {
     "govcrawl.fetch.guard.FailureReporter": 20,

@@ -2,6 +2,9 @@
 
 `writer.WarcFileWriter` streams records into rotating, crash-safe `.warc.gz` files;
 `capture.WarcCaptureExtension` feeds it from Scrapy signals (and `browser` from Playwright);
-`reader.iter_report_sources` turns the archive back into `Source`s; `recover.recover` repairs a
-file a killed crawl left open.
+`dedup.DedupIndex` remembers archived payloads across runs so unchanged ones become `revisit`
+records, and `conditional.ConditionalRequestMiddleware` re-validates pages with
+If-None-Match / If-Modified-Since and replays a 304 from the archive;
+`reader.iter_report_sources` turns the archive back into `Source`s (through revisits);
+`recover.recover` repairs a file a killed crawl left open.
 """

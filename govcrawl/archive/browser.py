@@ -172,4 +172,3 @@ def attach_browser_capture(meta: dict[str, Any], crawler: Crawler) -> None:
     if not any(getattr(m, "method", None) is wait_for_archive for m in methods):
         methods.append(archive_page_method())
     meta["playwright_page_methods"] = methods
-

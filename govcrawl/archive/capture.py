@@ -24,6 +24,22 @@ What the records can and cannot hold, given what Twisted hands to Scrapy:
 - Metadata and conversion records name the page as `urn:govcrawl:report:<url>` and
   `urn:text:<url>` rather than the bare URL, so replay tools never serve them as the page;
   they point at the response by WARC-Refers-To.
+- Dedup across runs (`dedup.DedupIndex`; settings `GOVCRAWL_DEDUP_ENABLED`, default on, and
+  `GOVCRAWL_DEDUP_DB`, default `<GOVCRAWL_OUT>/warc/dedup.sqlite3`): a response whose payload
+  digest is already in the index — from an earlier run or this one, **under any URL**
+  (identical-payload-digest claims only that the payload is the same; the revisit keeps its
+  own URL and HTTP headers) — is written as a `revisit` record instead of a full `response`.
+  Stored in full all the same: empty payloads (nothing to save), truncated ones (not the
+  payload), and payloads whose original's file is not in this WARC folder (a revisit must
+  stay resolvable within the collection). A 304 answer to a conditional request (the
+  `conditional.ConditionalRequestMiddleware` put the original capture into `meta`) is written
+  as a server-not-modified revisit. For both, `meta["warc"]` names the revisit record (its
+  id, file and date) with the original's payload digest. Browser traffic (`browser`) is
+  always stored in full.
+- The `conversion` record of a revisited report is not written again when a conversion with
+  the same text already exists for the original payload: the text is then found by following
+  the revisit's WARC-Refers-To to the original `response` and that record's conversion. The
+  `metadata` record is always written (it holds this run's context and is what replay reads).
 - Playwright requests (`meta["playwright"]`) are rendered DOMs, not wire bytes: they are not
   written here; `browser.playwright_page_event_handlers` records the browser's own network
   traffic, and this extension only copies the main document's record into `meta["warc"]`.
@@ -49,8 +65,17 @@ from scrapy.http import Response
 from twisted.web.http_headers import Headers as TxHeaders
 
 import govcrawl
+from govcrawl.archive.dedup import Capture, DedupIndex, record_path
 from govcrawl.archive.signals import report_classified, text_converted
-from govcrawl.archive.writer import HttpRequest, HttpResponse, WarcFileWriter
+from govcrawl.archive.writer import (
+    IDENTICAL_PAYLOAD,
+    SERVER_NOT_MODIFIED,
+    HttpRequest,
+    HttpResponse,
+    RevisitTarget,
+    WarcFileWriter,
+    payload_digest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +84,10 @@ logger = logging.getLogger(__name__)
 # same capture second would be replayed instead of the page (seen with pywb 2.10).
 METADATA_URI_PREFIX = "urn:govcrawl:report:"
 CONVERSION_URI_PREFIX = "urn:text:"
+
+CONDITIONAL_META = "govcrawl_conditional"
+"""`request.meta` key under which the conditional middleware puts the original `Capture`."""
+WARC_META_FIELDS = ("file", "record_id", "payload_digest", "date")
 
 METADATA_FIELDS = (
     "kind",
@@ -106,6 +135,19 @@ def http_request_from_scrapy(request: Request) -> HttpRequest:
     return HttpRequest(method, request_target(request.url), headers, request.body)
 
 
+def dedup_db_path(settings: Any) -> Path:
+    """`GOVCRAWL_DEDUP_DB`, by default `<GOVCRAWL_OUT>/warc/dedup.sqlite3`."""
+    configured = settings.get("GOVCRAWL_DEDUP_DB")
+    if configured:
+        return Path(configured)
+    return Path(settings.get("GOVCRAWL_OUT", "data/out")) / "warc" / "dedup.sqlite3"
+
+
+def _header(headers: Any, name: str) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 def http_response_from_scrapy(response: Response) -> HttpResponse:
     """The response before any downloader middleware touched it."""
     headers = [(name, value) for name, values in response.headers.items() for value in values]
@@ -143,6 +185,9 @@ class WarcCaptureExtension:
         self.max_size = settings.getint("GOVCRAWL_WARC_MAX_SIZE", 1024**3)
         self.fsync = settings.getbool("GOVCRAWL_WARC_FSYNC", False)
         self.writer: WarcFileWriter | None = None
+        self.dedup = settings.getbool("GOVCRAWL_DEDUP_ENABLED", True)
+        self.index: DedupIndex | None = None
+        """Opened with the first response, like the first WARC file."""
         self.closed = False
         self._browser_documents: dict[str, dict] = {}
 
@@ -205,12 +250,86 @@ class WarcCaptureExtension:
         if request.meta.get("playwright"):
             self._link_browser_document(response, request)
             return
+        info = self.archive(response, request, spider)
+        request.meta["warc"] = {name: info[name] for name in WARC_META_FIELDS}
+
+    def archive(self, response: Response, request: Request, spider: Spider) -> dict:
+        """Write the exchange as a response or, when the index allows, as a revisit."""
         writer = self.writer_for(spider)
-        info = writer.write_exchange(
-            response.url, http_request_from_scrapy(request), http_response_from_scrapy(response)
+        url = response.url
+        wire_request = http_request_from_scrapy(request)
+        wire_response = http_response_from_scrapy(response)
+        if not self.dedup:
+            return writer.write_exchange(url, wire_request, wire_response)
+        if self.index is None:
+            self.index = DedupIndex(dedup_db_path(self.crawler.settings))
+        stats = self.crawler.stats
+        conditional: Capture | None = request.meta.get(CONDITIONAL_META)
+        if conditional is not None and response.status == 304:
+            info = writer.write_revisit(
+                url,
+                wire_request,
+                wire_response,
+                profile=SERVER_NOT_MODIFIED,
+                refers_to=_target(conditional),
+            )
+            self._index(url, info, response, "revisit", conditional)
+            stats.inc_value("govcrawl/warc_revisits_not_modified")
+            return info
+        original = None
+        if response.body and wire_response.truncated is None:
+            original = self.index.original_for_digest(payload_digest(response.body))
+        if original is not None and record_path(self.directory, original.warc_file) is not None:
+            info = writer.write_revisit(
+                url,
+                wire_request,
+                wire_response,
+                profile=IDENTICAL_PAYLOAD,
+                refers_to=_target(original),
+            )
+            self._index(url, info, response, "revisit", original)
+            stats.inc_value("govcrawl/warc_revisits_identical")
+            return info
+        info = writer.write_exchange(url, wire_request, wire_response)
+        self._index(url, info, response, "response", None)
+        stats.inc_value("govcrawl/warc_responses")
+        return info
+
+    def _index(
+        self,
+        url: str,
+        info: dict,
+        response: Response,
+        record_type: str,
+        original: Capture | None,
+    ) -> None:
+        assert self.index is not None
+        headers = response.headers
+        etag, modified = _header(headers, "ETag"), _header(headers, "Last-Modified")
+        content_type = _header(headers, "Content-Type")
+        status = response.status
+        if original is not None and status == 304:
+            # A 304 may omit validators and entity headers; they stay those of the original.
+            etag = etag or original.etag
+            modified = modified or original.last_modified
+            content_type, status = original.content_type, original.status
+        self.index.add(
+            Capture(
+                url=url,
+                record_type=record_type,
+                payload_digest=info["payload_digest"],
+                warc_file=info["file"],
+                offset=info["offset"],
+                length=info["length"],
+                record_id=info["record_id"],
+                date=info["date"],
+                etag=etag,
+                last_modified=modified,
+                status=status,
+                content_type=content_type,
+                refers_to=original.record_id if original else None,
+            )
         )
-        request.meta["warc"] = info
-        self.crawler.stats.inc_value("govcrawl/warc_responses")
 
     def report_classified(self, item: dict[str, Any], spider: Spider) -> None:
         warc = item.get("warc")
@@ -228,12 +347,28 @@ class WarcCaptureExtension:
         warc = item.get("warc")
         if not warc:
             return
-        self.writer_for(spider).write_conversion(
+        capture = self.index.by_record_id(warc["record_id"]) if self.index else None
+        original = self.index.original_of(capture) if self.index and capture else None
+        digest = payload_digest(text.encode("utf-8"))
+        if (
+            self.index is not None
+            and capture is not None
+            and original is not None
+            and capture.record_type == "revisit"
+            and self.index.has_conversion(original.record_id, digest)
+        ):
+            self.crawler.stats.inc_value("govcrawl/warc_conversions_deduplicated")
+            return
+        record_id = self.writer_for(spider).write_conversion(
             warc["record_id"], CONVERSION_URI_PREFIX + _item_url(item), text
         )
+        if self.index is not None and original is not None:
+            self.index.add_conversion(original.record_id, digest, record_id)
 
     def spider_closed(self, spider: Spider) -> None:
         self.closed = True
+        if self.index is not None:
+            self.index.close()
         if self.writer is None:
             return
         self.writer.close()
@@ -256,6 +391,15 @@ class WarcCaptureExtension:
             self.crawler.stats.inc_value("govcrawl/warc_playwright_unlinked")
             return
         request.meta["warc"] = info
+
+
+def _target(original: Capture) -> RevisitTarget:
+    return RevisitTarget(
+        record_id=original.record_id,
+        url=original.url,
+        date=original.date,
+        payload_digest=original.payload_digest or "",
+    )
 
 
 def _item_url(item: dict[str, Any]) -> str:

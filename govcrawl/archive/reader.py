@@ -5,6 +5,10 @@ when the pipeline classified an item) and paired with the `response` record they
 two may sit in different files (rotation), so the reader makes two streaming passes: the first
 collects the small metadata payloads keyed by the response record id, the second decodes only
 the responses that are wanted, one at a time. No body is held longer than its own `Source`.
+
+Re-crawls store unchanged pages as `revisit` records (see `capture`); the first pass also
+notes every revisit's WARC-Refers-To (a few header values per revisit — the only state that
+grows with the archive), and the second pass reads the original `response` in its place.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from govcrawl.archive.writer import SERVER_NOT_MODIFIED
 from govcrawl.document import Source
 
 logger = logging.getLogger(__name__)
@@ -38,14 +44,45 @@ def iter_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _report_metadata(files: list[Path]) -> dict[str, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class _Revisit:
+    """What a report needs from a revisit record: its own identity and the original's id."""
+
+    path: Path
+    record_id: str
+    date: str
+    target_uri: str
+    refers_to: str
+    not_modified: bool
+    content_type: str | None
+
+
+def _scan(files: list[Path]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, _Revisit]]:
+    """First pass: report metadata keyed by the record they refer to, and every revisit."""
     wanted: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    revisits: dict[str, _Revisit] = {}
     for path in files:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
+                headers = record.rec_headers
+                if record.rec_type == "revisit":
+                    refers_to = headers.get_header("WARC-Refers-To")
+                    if refers_to:
+                        record_id = headers.get_header("WARC-Record-ID")
+                        http = record.http_headers
+                        revisits[record_id] = _Revisit(
+                            path=path,
+                            record_id=record_id,
+                            date=headers.get_header("WARC-Date"),
+                            target_uri=headers.get_header("WARC-Target-URI"),
+                            refers_to=refers_to,
+                            not_modified=headers.get_header("WARC-Profile") == SERVER_NOT_MODIFIED,
+                            content_type=http.get_header("Content-Type") if http else None,
+                        )
+                    continue
                 if record.rec_type != "metadata":
                     continue
-                refers_to = record.rec_headers.get_header("WARC-Refers-To")
+                refers_to = headers.get_header("WARC-Refers-To")
                 try:
                     payload = json.loads(record.content_stream().read())
                 except ValueError:
@@ -53,47 +90,88 @@ def _report_metadata(files: list[Path]) -> dict[str, list[dict[str, Any]]]:
                 info = payload.get("govcrawl") if isinstance(payload, dict) else None
                 if refers_to and isinstance(info, dict) and info.get("report") is True:
                     wanted[refers_to].append(info)
-    return wanted
+    return wanted, revisits
 
 
-def iter_report_sources(paths: Iterable[str | Path]) -> Iterator[Source]:
-    """Yield one `Source` per report metadata record, body decoded of all HTTP encodings."""
+def iter_report_sources(
+    paths: Iterable[str | Path], *, originals: Iterable[str | Path] = ()
+) -> Iterator[Source]:
+    """Yield one `Source` per report metadata record, body decoded of all HTTP encodings.
+
+    A report whose record is a `revisit` (an unchanged page of a re-crawl) gets the payload
+    of the `response` it refers to, found among `paths` or, for a re-crawl replayed on its
+    own, among `originals` (files searched only for such payloads, e.g. the first run's);
+    its other fields — record id, file, date — are the revisit's, as in the live crawl. Its
+    Content-Type is the revisit's, except for a 304 (server-not-modified), whose
+    entity headers are the original's. A report whose original is not found is skipped with
+    a warning.
+    """
     files = iter_files(paths)
-    wanted = _report_metadata(files)
-    for path in files:
-        if not wanted:
+    wanted, revisits = _scan(files)
+    # record id of a response → (metadata infos, revisit or None) of the reports it feeds
+    by_response: dict[str, list[tuple[dict[str, Any], _Revisit | None]]] = defaultdict(list)
+    for record_id, infos in wanted.items():
+        revisit = revisits.get(record_id)
+        target = revisit.refers_to if revisit else record_id
+        by_response[target].extend((info, revisit) for info in infos)
+    del wanted, revisits
+    given = set(files)
+    extra = [p for p in iter_files(originals) if p not in given]
+    for path in [*files, *extra]:
+        if not by_response:
             break
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type != "response":
                     continue
                 record_id = record.rec_headers.get_header("WARC-Record-ID")
-                infos = wanted.pop(record_id, None)
-                if not infos:
+                reports = by_response.pop(record_id, None)
+                if not reports:
                     continue
                 body = record.content_stream().read()
-                for info in infos:
-                    yield _source(path, record, body, info)
-    for record_id, infos in wanted.items():
-        for info in infos:
+                for info, revisit in reports:
+                    yield _source(path, record, body, info, revisit)
+    for record_id, reports in by_response.items():
+        for info, revisit in reports:
+            what = "original of revisit " + revisit.record_id if revisit else "response record"
             logger.warning(
-                "report %s refers to missing response record %s", info.get("source_url"), record_id
+                "report %s: %s %s not in the given files; skipped",
+                info.get("source_url"),
+                what,
+                record_id,
             )
 
 
-def _source(path: Path, record: Any, body: bytes, info: dict[str, Any]) -> Source:
+def _source(
+    path: Path, record: Any, body: bytes, info: dict[str, Any], revisit: _Revisit | None
+) -> Source:
     headers = record.rec_headers
     target = headers.get_header("WARC-Target-URI")
     http_headers = record.http_headers
+    content_type = http_headers.get_header("Content-Type") if http_headers else None
+    record_id, date, file = (
+        headers.get_header("WARC-Record-ID"),
+        headers.get_header("WARC-Date"),
+        path.name,
+    )
+    if revisit is not None:
+        target, record_id, date, file = (
+            revisit.target_uri,
+            revisit.record_id,
+            revisit.date,
+            revisit.path.name,
+        )
+        if not revisit.not_modified:
+            content_type = revisit.content_type
     return Source(
         url=info.get("source_url") or target,
         body=body,
-        content_type=http_headers.get_header("Content-Type") if http_headers else None,
+        content_type=content_type,
         final_url=info.get("final_url") or target,
         kind=info.get("kind") or "portal",
-        fetched_at=headers.get_header("WARC-Date"),
-        warc_file=path.name,
-        warc_record_id=headers.get_header("WARC-Record-ID"),
+        fetched_at=date,
+        warc_file=file,
+        warc_record_id=record_id,
         payload_digest=headers.get_header("WARC-Payload-Digest"),
         parent_url=info.get("parent_url"),
         filename=info.get("filename"),

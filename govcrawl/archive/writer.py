@@ -24,11 +24,19 @@ payload digests, sha1 base32), but three things are added here.
   starting with its own `warcinfo` record (IIPC naming:
   `PREFIX-YYYYMMDDhhmmssffffff-SERIAL-HOST-PID.warc.gz`).
 
+- **Revisits.** `write_revisit` stores an exchange whose payload is already archived as a
+  `revisit` record (WARC 1.1 §6.7: status line and headers, no payload, WARC-Refers-To,
+  -Target-URI, -Date and the original's WARC-Payload-Digest), with the same request record.
+  Every write reports the offset and length of the record's gzip member, which the dedup
+  index stores so the payload can be re-read later by seeking.
+
 Nothing is kept in memory beyond the record being written.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import os
@@ -47,6 +55,8 @@ from warcio.warcwriter import WARCWriter
 
 HeaderList = Sequence[tuple[bytes | str, bytes | str]]
 OPEN_SUFFIX = ".open"
+IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 ORIG_PREFIX = b"X-Archive-Orig-"
 
 
@@ -113,6 +123,21 @@ def stored_response_headers(headers: HeaderList) -> list[tuple[bytes, bytes]]:
     return out
 
 
+def payload_digest(body: bytes) -> str:
+    """WARC-Payload-Digest of a stored entity body, as warcio computes it (sha1, base32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class RevisitTarget:
+    """The original `response` record a revisit refers to."""
+
+    record_id: str
+    url: str
+    date: str
+    payload_digest: str
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -167,7 +192,8 @@ class WarcFileWriter:
     def write_exchange(self, url: str, request: HttpRequest, response: HttpResponse) -> dict:
         """Write a response record and its request record (WARC-Concurrent-To the response).
 
-        Returns `{"file", "record_id", "payload_digest", "date"}` of the response record.
+        Returns `{"file", "record_id", "payload_digest", "date", "offset", "length"}` of the
+        response record (offset and length of its gzip member in `file`).
         """
         with self._lock:
             return self._write_exchange(url, request, response)
@@ -176,7 +202,6 @@ class WarcFileWriter:
         current = self._ensure_open()
         date = self._date()
         response_id = self.id_factory()
-        request_id = self.id_factory()
 
         status_line = f"{response.protocol} {response.status} {response.reason}".rstrip(" ")
         resp_headers = _RawHttpHeaders(
@@ -199,7 +224,75 @@ class WarcFileWriter:
             warc_headers_dict=resp_warc,
             http_headers=resp_headers,
         )
-        self._write(current, resp_record)
+        offset, length = self._write(current, resp_record)
+        self._write_request(current, url, request, response_id, date)
+        result = {
+            "file": current.path.name.removesuffix(OPEN_SUFFIX),
+            "record_id": response_id,
+            "payload_digest": resp_record.rec_headers.get_header("WARC-Payload-Digest"),
+            "date": date,
+            "offset": offset,
+            "length": length,
+        }
+        self._rotate_if_full()
+        return result
+
+    def write_revisit(
+        self,
+        url: str,
+        request: HttpRequest,
+        response: HttpResponse,
+        *,
+        profile: str,
+        refers_to: RevisitTarget,
+    ) -> dict:
+        """Write a `revisit` record (HTTP status line and headers, no payload) and its request.
+
+        `profile` is `IDENTICAL_PAYLOAD` or `SERVER_NOT_MODIFIED`; `response.body` is not
+        stored. The record names the original by WARC-Refers-To, -Target-URI and -Date and
+        carries the original's WARC-Payload-Digest (for a 304 that is the payload the server
+        confirmed unchanged). Returns the same dict as `write_exchange`, for the revisit record.
+        """
+        with self._lock:
+            current = self._ensure_open()
+            date = self._date()
+            revisit_id = self.id_factory()
+            status_line = f"{response.protocol} {response.status} {response.reason}".rstrip(" ")
+            headers = _RawHttpHeaders(
+                status_line.encode("latin-1"), stored_response_headers(response.headers)
+            )
+            warc_headers = {
+                "WARC-Record-ID": revisit_id,
+                "WARC-Date": date,
+                "WARC-Warcinfo-ID": current.warcinfo_id,
+                "WARC-Profile": profile,
+                "WARC-Refers-To": refers_to.record_id,
+                "WARC-Refers-To-Target-URI": refers_to.url,
+                "WARC-Refers-To-Date": refers_to.date,
+                "WARC-Payload-Digest": refers_to.payload_digest,
+            }
+            if response.ip_address:
+                warc_headers["WARC-IP-Address"] = response.ip_address
+            record = current.warc.create_warc_record(
+                url, "revisit", warc_headers_dict=warc_headers, http_headers=headers
+            )
+            offset, length = self._write(current, record)
+            self._write_request(current, url, request, revisit_id, date)
+            result = {
+                "file": current.path.name.removesuffix(OPEN_SUFFIX),
+                "record_id": revisit_id,
+                "payload_digest": refers_to.payload_digest,
+                "date": date,
+                "offset": offset,
+                "length": length,
+            }
+            self._rotate_if_full()
+            return result
+
+    def _write_request(
+        self, current: _OpenFile, url: str, request: HttpRequest, concurrent_to: str, date: str
+    ) -> None:
+        request_id = self.id_factory()
 
         request_line = f"{request.method} {request.target} {request.protocol}"
         req_headers = _RawHttpHeaders(
@@ -214,19 +307,11 @@ class WarcFileWriter:
                 "WARC-Record-ID": request_id,
                 "WARC-Date": date,
                 "WARC-Warcinfo-ID": current.warcinfo_id,
-                "WARC-Concurrent-To": response_id,
+                "WARC-Concurrent-To": concurrent_to,
             },
             http_headers=req_headers,
         )
         self._write(current, req_record)
-        result = {
-            "file": current.path.name.removesuffix(OPEN_SUFFIX),
-            "record_id": response_id,
-            "payload_digest": resp_record.rec_headers.get_header("WARC-Payload-Digest"),
-            "date": date,
-        }
-        self._rotate_if_full()
-        return result
 
     def write_metadata(self, refers_to: str, target_uri: str, payload: Mapping[str, Any]) -> str:
         """A `metadata` record (JSON body) about the record `refers_to`; returns its id."""
@@ -333,11 +418,14 @@ class WarcFileWriter:
         self._write(current, record)
         return current
 
-    def _write(self, current: _OpenFile, record: Any) -> None:
+    def _write(self, current: _OpenFile, record: Any) -> tuple[int, int]:
+        """Write one record (one gzip member); return its offset and length in the file."""
+        offset = current.handle.tell()
         current.warc.write_record(record)
         current.handle.flush()
         if self.fsync:
             os.fsync(current.handle.fileno())
+        return offset, current.handle.tell() - offset
 
     def _rotate_if_full(self) -> None:
         if self._current is not None and self._current.handle.tell() >= self.max_size:

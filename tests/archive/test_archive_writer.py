@@ -89,6 +89,8 @@ def test_response_block_is_the_exact_bytes_given(tmp_path: Path) -> None:
         b"Content-Length: " + str(len(block)).encode() + b"\r\n\r\n" + block + b"\r\n\r\n"
     )
     assert expected_record in data
+    offset, length = info.pop("offset"), info.pop("length")
+    assert gzip.decompress(path.read_bytes()[offset : offset + length]) == expected_record
     assert info == {
         "file": path.name,
         "record_id": "<urn:uuid:00000000-0000-0000-0000-000000000002>",
