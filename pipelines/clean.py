@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -46,8 +45,9 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    async def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         signals = self.crawler.signals
+        spider = self.crawler.spider
         signals.send_catch_log(signal=report_classified, item=item, spider=spider)
         source = source_from_item(item)
         try:

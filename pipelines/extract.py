@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy import Spider
-
 from govcrawl.extract import build_record
 
 
 class ExtractPipeline:
-    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         item["record"] = build_record(item["document"], item["source"])
         return item

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from govcrawl.signals import stage_failed
@@ -28,10 +27,10 @@ class StorePipeline:
         crawler.signals.connect(pipeline.stage_failed, signal=stage_failed)
         return pipeline
 
-    def open_spider(self, spider: Spider) -> None:
+    def open_spider(self) -> None:
         self.store = RecordStore(self.out_dir)
 
-    def close_spider(self, spider: Spider) -> None:
+    def close_spider(self) -> None:
         assert self.store is not None
         self.store.close()
 
@@ -39,7 +38,7 @@ class StorePipeline:
         if self.store is not None:
             self.store.add_error(url, stage, reason)
 
-    def process_item(self, item: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.store is not None
         record = item["record"]
         self.store.add(record)

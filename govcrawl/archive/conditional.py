@@ -118,7 +118,7 @@ class ConditionalRequestMiddleware:
         if self._index is not None:
             self._index.close()
 
-    def process_request(self, request: Request, spider: Spider) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if (
             request.method != "GET"
             or request.meta.get("playwright")
@@ -145,7 +145,7 @@ class ConditionalRequestMiddleware:
         return None
 
     def process_response(
-        self, request: Request, response: Response, spider: Spider
+        self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
         original: Capture | None = request.meta.get(CONDITIONAL_META)
         if original is None or response.status != 304:
