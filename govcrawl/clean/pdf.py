@@ -4,8 +4,9 @@ Ruled tables come from pdfplumber's `find_tables()`: its cells are boxes, so a m
 simply a box that spans several of the distinct column/row edges; we turn boxes into spans by
 indexing their edges. Text outside the table areas is read line by line and interleaved with
 the tables by vertical position. A page without a text layer (or with ``(cid:NNN)`` glyphs,
-i.e. fonts without a Unicode map) is scanned: it is rendered and read by tesseract when that
-is installed; the ``scanned_pdf`` flag stays only when OCR is unavailable or reads nothing.
+i.e. fonts without a Unicode map) is scanned: all scanned pages of a document go to
+`govcrawl.clean.ocr` together when tesseract is installed; the ``scanned_pdf`` flag stays only
+when OCR is unavailable, fails or reads nothing.
 """
 
 from __future__ import annotations
@@ -13,23 +14,16 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 
 import pdfplumber
-from PIL import Image, ImageOps
 
 from govcrawl.clean.grid import GridBuilder, norm_space
 from govcrawl.clean.noise import chrome_rule
+from govcrawl.clean.ocr import OcrError, OcrPage, ocr_pages
 from govcrawl.document import Block, Paragraph, Table
 
-OCR_TIMEOUT = 120
-OCR_DPI = 300
-RULE_INSET = 8
-"""Pixels (at OCR_DPI) cut from each side of a ruled cell: rule remnants make tesseract misread
-digits."""
 _CID = re.compile(r"\(cid:\d+\)")
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 _SENTENCE_END = tuple("。！？；：!?;:")
 _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
@@ -136,102 +130,16 @@ def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def ocr_image(image: Image.Image, psm: int = 6) -> str:
-    """Text tesseract reads in `image` (chi_sim), CJK inner spaces removed; '' on failure."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    args = ["tesseract", "-", "-", "-l", "chi_sim", "--psm", str(psm)]
-    try:
-        result = subprocess.run(
-            args, input=buffer.getvalue(), capture_output=True, timeout=OCR_TIMEOUT, check=False
-        )
-    except (subprocess.TimeoutExpired, OSError):
-        return ""
-    if result.returncode != 0:
-        return ""
-    return _CJK_GAP.sub("", result.stdout.decode("utf-8", "replace"))
-
-
-def _dark_runs(profile: list[int], threshold: float) -> list[int]:
-    """Centres of runs of positions whose darkness is above `threshold` (0–255 scale)."""
-    centres, start = [], None
-    for i, value in enumerate([*profile, 0]):
-        if value >= threshold and start is None:
-            start = i
-        elif value < threshold and start is not None:
-            centres.append((start + i - 1) // 2)
-            start = None
-    return centres
-
-
-def _ruled(ink: Image.Image, box: tuple[int, int, int, int]) -> bool:
-    """True when the thin strip `box` of the ink mask is mostly ink, i.e. a rule is drawn."""
-    return ink.crop(box).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) >= 128
-
-
-def ruled_cells(image: Image.Image) -> list[tuple[int, int, int, int]]:
-    """Cell boxes of the ruled table in a scanned page, merged where a rule is missing.
-
-    Rules are the pixel rows (then, inside the table band, the pixel columns) that are mostly
-    ink; a cell grows right while the vertical rule on its right is absent in its row and
-    down while the horizontal rule below it is absent — that is how a scan shows a span.
-    """
-    ink = image.convert("L").point(lambda v: 255 if v < 128 else 0)
-    width, height = ink.size
-    ys = _dark_runs(list(ink.resize((1, height), Image.Resampling.BOX).tobytes()), 128)
-    if len(ys) < 2:
-        return []
-    band = ink.crop((0, ys[0], width, ys[-1] + 1))
-    xs = _dark_runs(list(band.resize((width, 1), Image.Resampling.BOX).tobytes()), 128)
-    if len(xs) < 2:
-        return []
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    taken: set[tuple[int, int]] = set()
-    boxes = []
-    for r in range(n_rows):
-        for c in range(n_cols):
-            if (r, c) in taken:
-                continue
-            c_end = c
-            while c_end + 1 < n_cols and not _ruled(
-                ink, (xs[c_end + 1] - 1, ys[r] + 3, xs[c_end + 1] + 2, ys[r + 1] - 2)
-            ):
-                c_end += 1
-            r_end = r
-            while r_end + 1 < n_rows and not _ruled(
-                ink, (xs[c] + 3, ys[r_end + 1] - 1, xs[c_end + 1] - 2, ys[r_end + 1] + 2)
-            ):
-                r_end += 1
-            taken.update((i, j) for i in range(r, r_end + 1) for j in range(c, c_end + 1))
-            boxes.append((xs[c], ys[r], xs[c_end + 1], ys[r_end + 1]))
-    return boxes
-
-
-def _ocr_page(page: pdfplumber.page.Page, table_index: int, result: PdfResult) -> list[Block]:
-    image = page.to_image(resolution=OCR_DPI).original.convert("RGB")
-    cells = ruled_cells(image)
-    if not cells:
-        text = ocr_image(image)
-        return [Paragraph(norm_space(line)) for line in text.splitlines() if norm_space(line)]
-    boxes = []
-    for x0, top, x1, bottom in cells:
-        inner = image.crop(
-            (x0 + RULE_INSET, top + RULE_INSET, x1 - RULE_INSET, bottom - RULE_INSET)
-        )
-        text = ocr_image(ImageOps.expand(inner, border=RULE_INSET, fill="white"), psm=7)
-        boxes.append(((float(x0), float(top), float(x1), float(bottom)), norm_space(text)))
-    table = boxes_to_table(boxes, "pdf-ocr")
-    result.ocr_cells.extend((table_index, cell.row, cell.col) for cell in table.cells if cell.text)
-    top, bottom = min(b[0][1] for b in boxes), max(b[0][3] for b in boxes)
-    outside = [
-        image.crop((0, 0, image.width, int(top))),
-        image.crop((0, int(bottom), image.width, image.height)),
+def _ocr_blocks(page: OcrPage) -> list[Block]:
+    """An OCR'd page as blocks: its text lines joined into paragraphs, tables by position."""
+    right = max((x1 for _, _, x1 in page.lines), default=0.0)
+    lines = [line for line in page.lines if chrome_rule(line[1]) is None]
+    placed: list[tuple[float, Block]] = [
+        (top, Paragraph(text)) for top, text in _join_lines(lines, right)
     ]
-    before, after = (ocr_image(part) if part.height > 20 else "" for part in outside)
-    blocks: list[Block] = [Paragraph(norm_space(x)) for x in before.splitlines() if norm_space(x)]
-    blocks.append(table)
-    blocks.extend(Paragraph(norm_space(x)) for x in after.splitlines() if norm_space(x))
-    return blocks
+    placed.extend(page.tables)
+    placed.sort(key=lambda item: item[0])
+    return [block for _, block in placed]
 
 
 def pdf_blocks(body: bytes) -> PdfResult:
@@ -241,31 +149,33 @@ def pdf_blocks(body: bytes) -> PdfResult:
         pdf = pdfplumber.open(io.BytesIO(body))
     except Exception as exc:  # pdfminer raises many types for encrypted/malformed files
         raise PdfError(f"cannot open PDF ({type(exc).__name__}: {exc})") from exc
+    pages: list[list[Block] | None] = []
     with pdf:
         try:
-            pages = list(pdf.pages)
+            for page in pdf.pages:
+                pages.append(None if _needs_ocr(page) else _page_blocks(page))
         except Exception as exc:
-            raise PdfError(f"cannot read PDF pages ({type(exc).__name__}: {exc})") from exc
-        ocr = tesseract_available()
-        for page in pages:
-            try:
-                scanned = _needs_ocr(page)
-                if not scanned:
-                    result.blocks.extend(_page_blocks(page))
-                    continue
-                if ocr:
-                    n_tables = sum(isinstance(b, Table) for b in result.blocks)
-                    ocr_blocks = _ocr_page(page, n_tables, result)
-                    if ocr_blocks:
-                        result.blocks.extend(ocr_blocks)
-                        continue
-                result.scanned = True
-            except PdfError:
-                raise
-            except Exception as exc:
-                raise PdfError(
-                    f"malformed PDF page {page.page_number} ({type(exc).__name__}: {exc})"
-                ) from exc
+            raise PdfError(
+                f"malformed PDF page {len(pages) + 1} ({type(exc).__name__}: {exc})"
+            ) from exc
+    scanned = [i for i, blocks in enumerate(pages) if blocks is None]
+    if scanned and tesseract_available():
+        try:
+            for index, page in ocr_pages(body, scanned).items():
+                pages[index] = _ocr_blocks(page) or None
+        except OcrError:
+            pass
+    for blocks in pages:
+        result.scanned |= blocks is None
+        result.blocks.extend(blocks or [])
+    tables = [b for b in result.blocks if isinstance(b, Table)]
+    result.ocr_cells = [
+        (i, cell.row, cell.col)
+        for i, table in enumerate(tables)
+        if table.source == "pdf-ocr"
+        for cell in table.cells
+        if cell.text
+    ]
     first = next((b.text for b in result.blocks if isinstance(b, Paragraph)), None)
     result.title = first if first and len(first) <= 80 else None
     return result

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from govcrawl.document import Cell, Table
-from govcrawl.extract.labels import core, is_blank, is_value_text
+from govcrawl.extract.labels import is_blank, is_value_text, lookup
 
 
 def row_cells(grid: list[list[Cell | None]], r: int) -> list[Cell]:
@@ -45,9 +45,9 @@ def match_stacked(texts: Sequence[str], index: dict[str, str]) -> str | None:
     """The lowest text in a column's header stack that names a key; two stacked fragments
     (`商业` over `企业`) are tried joined."""
     for i in range(len(texts) - 1, -1, -1):
-        key = index.get(core(texts[i]))
+        key = lookup(index, texts[i])
         if key is None and i > 0:
-            key = index.get(core(texts[i - 1] + texts[i]))
+            key = lookup(index, texts[i - 1] + texts[i])
         if key is not None:
             return key
     return None
@@ -76,7 +76,7 @@ def split_row(grid: list[list[Cell | None]], r: int, index: dict[str, str]) -> D
         cell = cells[i]
         if is_value_text(cell.text):
             continue
-        key = index.get(core(cell.text))
+        key = lookup(index, cell.text)
         values = cells[i + 1 :]
         if key is None or not values or all(is_blank(v.text) for v in values):
             return None

@@ -8,6 +8,7 @@ variants without position tricks.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -42,6 +43,40 @@ def core(text: str) -> str:
         s = stripped
     s = _PARENTHETICAL.sub("", s)
     return _PUNCT.sub("", s)
+
+
+_BROKEN_NUMBERING = re.compile(r"^[^()]{0,2}\)")
+"""What OCR leaves of a `（一）` prefix when it misreads the opening bracket: `僵）`, `二）`."""
+FUZZY_CUTOFF = 0.75
+"""Least similarity (difflib ratio of core forms) for a label OCR misread in one character of
+four (予以公开 read as 子以公开) to still name its key."""
+
+
+def lookup(index: dict[str, str], text: str) -> str | None:
+    """The key `text` names in `index` (core label → key): exact, else the one clearly closest.
+
+    The fallback is for OCR'd tables, whose labels come back with a character or a bracket
+    wrong; it accepts a match only when no other label comes close, so one misread never
+    turns a label into its neighbour.
+    """
+    key = core(text)
+    if key in index:
+        return index[key]
+    key = _BROKEN_NUMBERING.sub("", key)
+    if len(key) < 3:
+        return None
+    if key in index:
+        return index[key]
+    scores = sorted(
+        ((difflib.SequenceMatcher(None, key, label).ratio(), label) for label in index),
+        reverse=True,
+    )
+    if not scores or scores[0][0] < FUZZY_CUTOFF:
+        return None
+    rivals = [label for score, label in scores[1:] if score > scores[0][0] - 0.1]
+    if any(index[label] != index[scores[0][1]] for label in rivals):
+        return None
+    return index[scores[0][1]]
 
 
 def cn_year_digits(text: str) -> str:

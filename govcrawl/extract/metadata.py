@@ -11,24 +11,18 @@ import re
 
 from govcrawl.extract.labels import cn_year_digits, normalise
 
-_NOT_REPORT = re.compile(
-    r"工作要点|工作总结|工作计划|企业年度报告|年度报告公示|统计公报|预算|决算|总结暨|公开总结"
-    r"|工作思路|实施方案|公开指南|公开目录"
-)
-_DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
-_ANNUAL = re.compile(r"年度报告|年报|年度工作报告")
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_CJK_SPACE = re.compile(rf"\s+(?={_CJK})|(?<={_CJK})\s+")
 
 
-def classify_title(title: str) -> str:
-    """ "annual_report" | "not_annual_report" | "unknown" from a title's wording alone."""
-    s = normalise(title)
-    if not s:
-        return "unknown"
-    if _NOT_REPORT.search(s):
-        return "not_annual_report"
-    if _DISCLOSURE.search(s) and _ANNUAL.search(s):
-        return "annual_report"
-    return "unknown"
+def squeeze_cjk_spaces(text: str) -> str:
+    """Whitespace next to a CJK character removed, other runs collapsed to one space.
+
+    Word and PDF exports put spaces around numbers (`水务局 2020 年`); Chinese text has no word
+    spaces, so only spaces between Latin words or digits (`PPP 项目` keeps none, `Open Data`
+    keeps one) are kept.
+    """
+    return _CJK_SPACE.sub("", " ".join(text.split()))
 
 
 _TITLE_LINE = re.compile(r"年度报告|年报|报告|总结")
@@ -42,15 +36,15 @@ _TITLE_PREFIX = re.compile(
 def find_title(doc_title: str | None, text: str) -> str | None:
     """doc.title, else the first short line that reads like a report title."""
     if doc_title and doc_title.strip():
-        return " ".join(doc_title.split())
+        return squeeze_cjk_spaces(doc_title)
     for line in text.splitlines():
         line = " ".join(line.replace("|", " ").split())
         if _BREADCRUMB.search(line):
             continue
         if line and len(line) <= 80 and _TITLE_LINE.search(line):
-            return line
+            return squeeze_cjk_spaces(line)
         if m := _TITLE_PREFIX.match(line):
-            return m.group(0)
+            return squeeze_cjk_spaces(m.group(0))
     return None
 
 
@@ -82,7 +76,7 @@ _COMPILED_BY = re.compile(r"由(.{2,30}?)(?:负责)?(?:编制|编写|制作|起�
 
 def _organ(name: str) -> str | None:
     """`name` if it names an organ with a proper name before the organ word (not bare 政府)."""
-    name = name.strip("《》<>()（）[]【】 ")
+    name = squeeze_cjk_spaces(name).strip("《》<>()（）[]【】 ")
     name = re.sub(r"关于.*$", "", name)
     m = _ORGAN.search(name)
     if not m or len(re.sub(r"人民$", "", name[: m.start()])) < 2:

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit, urlunsplit
 from govcrawl.document import CleanDocument, Paragraph, Source, Table
 from govcrawl.extract.checks import run_checks
 from govcrawl.extract.metadata import (
-    classify_title,
     find_agency,
     find_title,
     find_year,
@@ -33,6 +32,7 @@ from govcrawl.extract.tables import (
     read_requests,
     read_review,
 )
+from govcrawl.fetch.recognize import classify_title
 
 FLAGS = frozenset(
     {

@@ -208,7 +208,7 @@ def test_town_lists_every_upload_by_its_title(farm: DemoFarm) -> None:
     truth = _truth(farm, "town")
     assert {e["format"] for e in truth} >= {"pdf", "docx", "doc", "txt"}
     scanned = [e for e in truth if "scanned" in e.get("note", "")]
-    assert len(scanned) == 1 and scanned[0]["tables"] is None and scanned[0]["format"] == "pdf"
+    assert len(scanned) == 1 and scanned[0]["tables"] and scanned[0]["format"] == "pdf"
     with pdfplumber.open(io.BytesIO(fetch(scanned[0]["url"]).body)) as pdf:
         assert not "".join(page.extract_text() or "" for page in pdf.pages).strip()
     for entry in truth:

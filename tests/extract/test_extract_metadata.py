@@ -8,9 +8,16 @@ import hashlib
 import pytest
 
 from govcrawl.document import CleanDocument, Paragraph, Source
-from govcrawl.extract import build_record, classify_title, record_id
-from govcrawl.extract.metadata import find_agency, find_year, has_placeholders
+from govcrawl.extract import build_record, record_id
+from govcrawl.extract.metadata import (
+    find_agency,
+    find_title,
+    find_year,
+    has_placeholders,
+    squeeze_cjk_spaces,
+)
 from govcrawl.extract.sections import split_sections
+from govcrawl.fetch.recognize import classify_title
 
 
 @pytest.mark.parametrize(
@@ -30,12 +37,35 @@ from govcrawl.extract.sections import split_sections
         ("某局2021年部门预算", "not_annual_report"),
         ("某局2020年部门决算公开", "not_annual_report"),
         ("某局政府信息公开指南", "not_annual_report"),
-        ("关于召开全县大会的通知", "unknown"),
+        ("关于召开全县大会的通知", "not_annual_report"),
         ("", "unknown"),
     ],
 )
 def test_classify_title(title: str, kind: str) -> None:
+    """The record's report verdict is fetch's classifier (one implementation)."""
     assert classify_title(title) == kind
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (
+            "盐池县水务局 2020 年政府信息公开工作年度报告",
+            "盐池县水务局2020年政府信息公开工作年度报告",
+        ),
+        ("某局  二〇二一 年 政府信息公开 年报", "某局二〇二一年政府信息公开年报"),
+        ("某市 Open Data 平台 2021 年度报告", "某市Open Data平台2021年度报告"),
+        ("某区 PPP 项目（2020 年）报告", "某区PPP项目（2020年）报告"),
+    ],
+)
+def test_titles_lose_spaces_next_to_cjk(raw: str, clean: str) -> None:
+    assert squeeze_cjk_spaces(raw) == clean
+    assert find_title(raw, "") == clean
+    assert find_title(None, f"{raw}\n正文。") == clean
+
+
+def test_agency_has_no_spaces() -> None:
+    assert find_agency("盐池县 水务局 2020 年政府信息公开工作年度报告", "") == "盐池县水务局"
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def record(prefix: str, sep: str | None) -> dict:
 
 def test_seed_002_text_tables_2019() -> None:
     rec = record("002", "\t")
-    assert rec["title"] == "盐池县水务局 2020 年政府信息公开工作年度报告"
+    assert rec["title"] == "盐池县水务局2020年政府信息公开工作年度报告"
     assert (rec["agency"], rec["year"], rec["template"]) == ("盐池县水务局", 2020, "2019")
     assert rec["tables"]["active_disclosure"] == SEED_002_ACTIVE
     assert type(rec["tables"]["active_disclosure"]["art20_5.licensing.change"]) is int

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govcrawl.extract.labels import NotANumber, core, parse_value
+from govcrawl.extract.labels import NotANumber, core, lookup, parse_value
+from govcrawl.extract.spec import SPEC
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,24 @@ def test_label_core_variants(variant: str, official: str) -> None:
 def test_core_keeps_distinct_labels_apart() -> None:
     assert core("处理决定数量") != core("本年处理决定数量")
     assert core("复议后起诉") != core("未经复议直接起诉")
+
+
+@pytest.mark.parametrize(
+    ("ocr_text", "key"),
+    [
+        ("僵 ) 子以公开", "result.disclosed"),  # bracket lost, 予 read as 子
+        ("二. 属于国家秘密", "result.withheld.state_secret"),
+        ("5 要求行政机关确认或重新出具已获取信息", "result.not_processed.confirmation"),
+        ("一 .本年新收政府信息公开申请数呈", "new"),
+    ],
+)
+def test_lookup_tolerates_ocr_misreads(ocr_text: str, key: str) -> None:
+    rows = SPEC.templates["2021"].request_rows
+    assert key in rows.values()
+    assert lookup(rows, ocr_text) == key
+
+
+@pytest.mark.parametrize("text", ["公开", "本年政府信息公开申请数量", "行政复议", "12"])
+def test_lookup_refuses_unclear_labels(text: str) -> None:
+    """Too short, equally close to two rows (本年新收 / 上年结转), or not a row at all."""
+    assert lookup(SPEC.templates["2021"].request_rows, text) is None

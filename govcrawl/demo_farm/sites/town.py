@@ -109,13 +109,9 @@ def build(seed: int) -> TownSite:
         site.add(path, file_resource(body, fmt, day=report.published))
         extra: dict = {"parent_path": "/zwgk/"}
         if kind == "scanned":
-            # nothing is extractable without OCR: the record must say scanned_pdf, not guess
-            extra.update(
-                tables=None,
-                checks={},
-                broken=False,
-                note="scanned PDF: page images only, no text layer",
-            )
+            # The numbers come back only through OCR (tesseract + chi_sim); without it the
+            # record must say scanned_pdf and carry no tables.
+            extra.update(note="scanned PDF: page images only, no text layer; tables via OCR")
         site.truth.append(report_entry(site.key, path, "attachment", fmt, report, **extra))
         links.append((path, report.title, report.published))
 
