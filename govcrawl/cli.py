@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every portal of the registry")
     p.add_argument("--out", type=Path, default=Path("data/out"), help="output folder")
     p.add_argument("--manifest", type=Path, help="demo farm manifest (resolves {demo:SITE} URLs)")
+    p.add_argument("--registry", type=Path, help="portal registry (default data/portals.toml)")
     p.add_argument(
         "-s",
         "--set",
@@ -197,6 +198,8 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
 
     if args.manifest:
         os.environ["GOVCRAWL_DEMO_MANIFEST"] = str(args.manifest.resolve())
+    if args.registry:
+        os.environ["GOVCRAWL_REGISTRY"] = str(args.registry.resolve())
     registry = {p.id: p for p in load_registry(manifest=args.manifest)}
     spiders: list[str | type] = []
     if args.all:

@@ -230,8 +230,12 @@ def _check(table: dict[str, Any]) -> list[str]:
 
 
 def _registry_path(path: str | Path | None, settings: Any = None) -> Path:
+    """Explicit path, else the GOVCRAWL_REGISTRY setting, else the environment variable (which
+    is what reaches Scrapy's spider loader, imported before any setting), else data/."""
     if path is None and settings is not None:
         path = settings.get("GOVCRAWL_REGISTRY")
+    if path is None:
+        path = os.environ.get("GOVCRAWL_REGISTRY") or None
     if path is None:
         return DEFAULT_REGISTRY
     candidate = Path(path)
