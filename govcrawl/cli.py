@@ -217,7 +217,7 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
         return 2
     overrides = dict(_parse_setting(s) for s in args.set)
     summary = _crawl(spiders, args.out, overrides, quiet=args.quiet)
-    return 0 if summary.records or not spiders else 1
+    return 0 if any(p.reports for p in summary.portals) else 1
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
