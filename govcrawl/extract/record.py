@@ -149,6 +149,14 @@ def _read_tables(
     return name, out, unknown
 
 
+def report_key(agency: str | None, year: int | None) -> str | None:
+    """What links the copies of one report (portal page, attachment, mirror): the agency and
+    the reporting year, since each agency publishes one statutory report a year."""
+    if not agency or year is None:
+        return None
+    return f"{''.join(agency.split())}|{year}"
+
+
 def build_record(doc: CleanDocument, source: Source) -> dict:
     """The record of record.md for one cleaned document."""
     text = doc.text()
@@ -201,6 +209,7 @@ def build_record(doc: CleanDocument, source: Source) -> dict:
             "parent_url": source.parent_url,
         },
         "filename": source.filename,
+        "report_key": report_key(agency, year),
         "sections": sections,
         "tables": tables,
         "checks": checks,

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS records (
     title VARCHAR, agency VARCHAR, year INTEGER, template VARCHAR,
     kind VARCHAR, format VARCHAR, url VARCHAR, final_url VARCHAR, parent_url VARCHAR,
     fetched_at VARCHAR, warc_file VARCHAR, warc_record_id VARCHAR, payload_digest VARCHAR,
-    flags VARCHAR[], checks_failed INTEGER, record JSON
+    flags VARCHAR[], checks_failed INTEGER, report_key VARCHAR, record JSON
 );
 CREATE TABLE IF NOT EXISTS table_values (
     record_id VARCHAR, table_name VARCHAR, key VARCHAR, value DOUBLE
@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS checks (
 CREATE TABLE IF NOT EXISTS errors (
     url VARCHAR, stage VARCHAR, reason VARCHAR, occurred_at VARCHAR
 );
+CREATE VIEW IF NOT EXISTS report_copies AS
+    SELECT report_key, any_value(agency) AS agency, any_value(year) AS year,
+           count(*) AS copies, list(kind ORDER BY kind) AS kinds, list(url ORDER BY url) AS urls
+    FROM records WHERE report_key IS NOT NULL GROUP BY report_key;
 """
 
 
@@ -109,7 +113,7 @@ def _insert_record(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> No
         column = "id" if table == "records" else "record_id"
         con.execute(f"DELETE FROM {table} WHERE {column} = ?", [rid])
     con.execute(
-        "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             rid,
             record.get("title"),
@@ -127,6 +131,7 @@ def _insert_record(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> No
             source.get("payload_digest"),
             list(record.get("flags", [])),
             sum(1 for c in checks if not c.get("ok")),
+            record.get("report_key"),
             json.dumps(record, ensure_ascii=False),
         ],
     )
