@@ -219,3 +219,18 @@ def _get_when_up(url: str, wait: float = 60) -> bytes:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def test_copies_of_one_report_share_a_report_key(farm: DemoFarm, crawl_out: Path) -> None:
+    by_url = {r["source"]["url"]: r for r in Dataset(crawl_out).records()}
+    linked = 0
+    for truth in farm.ground_truth():
+        parent = truth.get("parent_path")
+        parent_url = farm.urls[truth["site"]] + parent if parent else None
+        if truth["kind"] != "attachment" or parent_url not in by_url:
+            continue
+        assert by_url[truth["url"]]["report_key"] == by_url[parent_url]["report_key"]
+        linked += 1
+    assert linked > 0
+    copies = Dataset(crawl_out).query("select max(copies) from report_copies")
+    assert copies[0][0] >= 2
