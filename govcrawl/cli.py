@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
+from datetime import UTC, datetime
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, default=DEMO_OUT, help="output folder (default data/demo)")
     p.add_argument("--seed", type=int, default=2024, help="farm content seed (default 2024)")
+    p.add_argument(
+        "--port", type=int, default=8101,
+        help="first farm port (default 8101; free ports when taken; 0 = always free ports)",
+    )  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="no live progress display")
     p.set_defaults(handler=_cmd_demo)
 
@@ -165,11 +171,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from govcrawl.demo_farm.farm import DemoFarm
     from govcrawl.fetch.registry import load_registry
 
+    from govcrawl.demo_farm.sites import SITE_ORDER
+
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / "farm.json"
     console.print(f"[bold]govcrawl demo[/] — farm seed {args.seed}, output {out}/")
-    with DemoFarm(args.seed) as farm:
+    # Fixed ports keep URLs stable across demo runs, so a second run re-crawls conditionally.
+    ports = {key: args.port + i for i, key in enumerate(SITE_ORDER)} if args.port else {}
+    if not all(_port_free(port) for port in ports.values()):
+        ports = {}
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    with DemoFarm(args.seed, ports=ports) as farm:
         farm.write_manifest(manifest)
         for site, url in farm.urls.items():
             console.print(f"  farm {site:<9} {url}")
@@ -177,7 +190,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         portals = [p.id for p in load_registry(manifest=manifest) if p.is_demo]
         summary = _crawl(portals, out, {}, quiet=args.quiet)
         truth = farm.ground_truth()
-    _print_truth(summary.out_dir, truth)
+    _print_truth(summary.out_dir, truth, since=started)
     failed = [p.portal for p in summary.portals if p.reports == 0]
     if failed:
         console.print(f"[red]no report found on: {', '.join(failed)}[/]")
@@ -383,11 +396,24 @@ def _stdout_console() -> Console:
     return console if console.is_terminal else Console(width=160)
 
 
-def _print_truth(out: Path, truth: list[dict[str, Any]]) -> None:
-    """Compare the demo crawl with the farm's ground truth (the demo knows the right answer)."""
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _print_truth(out: Path, truth: list[dict[str, Any]], *, since: str) -> None:
+    """Compare this demo run with the farm's ground truth (the demo knows the right answer)."""
     from govcrawl.store import Dataset
 
-    found = {r["source"]["url"] for r in Dataset(out).records()}
+    found = {
+        r["source"]["url"]
+        for r in Dataset(out).records()
+        if (r["source"].get("fetched_at") or "")[:19] >= since
+    }
     expected = {t["url"] for t in truth}
     hit = len(expected & found)
     Console().print(

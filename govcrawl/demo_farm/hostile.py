@@ -72,8 +72,10 @@ ROLES = (
     "zip_slip_docx",
     "pdf_as_docx",
     "docx_as_pdf",
+    "waf_report",
 )
-"""Where each generated report is served, in generation order."""
+"""Where each generated report is served, in generation order (new roles go last: the reports
+before them stay the same)."""
 
 P = {
     "charset_gb18030": "/xxgk/tzgg/202403/t20240311_2210457.html",
@@ -109,6 +111,8 @@ P = {
     "random_doc": "/uploads/2024/03/P020240305100005.doc",
     "pdf_as_docx": "/uploads/2024/03/P020240305100006.docx",
     "docx_as_pdf": "/uploads/2024/03/P020240305100007.pdf",
+    "waf_report": "/xxgk/ndbg/202403/t20240318_1100412.html",
+    "too_frequent": "/xxgk/tzgg/202403/t20240319_2210466.html",
 }
 """Fixed paths of the hostile endpoints (the HTML report paths are drawn per seed)."""
 
@@ -125,6 +129,20 @@ DEFAULT_LOOPBACK = "http://127.0.0.1:1/admin/"
 GB18030_MARKER = "𠮷祥路"
 """Text only GB18030 (not GBK) can encode: a page decoded as GBK cannot contain it."""
 ATTACH_DAY = date(2024, 3, 5)
+WAF_412_PAGE = (
+    '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+    '<meta id="9DhefwqGPrzGxEp9hPaoag" content="Q2xpZW50Q2hhbGxlbmdl"></head><body>\n'
+    '<script type="text/javascript">$_ts=window["$_ts"];if(!$_ts)$_ts={};$_ts.nsd=41786;'
+    '$_ts.cd="qvWCrAlErGqWqpAlWGE9rsE0hsqhr1qhhGgsDpf";'
+    'document.cookie="FSSBBIl1UgzbN7N80T=" + $_ts.cd + "; path=/";location.reload();</script>\n'
+    "</body></html>\n"
+)
+"""A Ruishu-like WAF's first answer (412): a script computes a cookie and reloads."""
+TOO_FREQUENT_PAGE = (
+    '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>访问受限</title></head><body>'
+    "<p>您的访问过于频繁，请稍后再试。</p></body></html>\n"
+)
+"""A rate limiter's answer (200): no portal navigation, just the warning."""
 SESSION_PAGES = 3
 BIG_TABLE_ROWS = 2500
 """Rows of the big table page, 4 columns each: 10,000 cells."""
@@ -390,6 +408,22 @@ def _cases(reports: dict[str, GeneratedReport], paths: dict[str, str], titles: d
             "429 + Retry-After, then 200: slow down (honour Retry-After) and retry; not a report",
         ),
         Case(
+            "waf.412_cookie",
+            paths["waf_report"],
+            r["waf_report"].title,
+            "report: a WAF (Ruishu-like) answers the first request of a client with 412 and a "
+            "script that sets a cookie; the next request gets the page: recognise the "
+            "challenge, wait, retry, extract the report; the 412 page is never content",
+        ),
+        Case(
+            "waf.too_frequent",
+            P["too_frequent"],
+            titles["too_frequent"],
+            "always 200 with a short '访问过于频繁，请稍后再试' page: recognise the challenge, "
+            "retry with backoff, then error 'anti-bot challenge'; never a record or a link "
+            "source",
+        ),
+        Case(
             "redirect.loop",
             P["loop_a"],
             titles["loop"],
@@ -565,6 +599,7 @@ def _titles(reports: dict[str, GeneratedReport]) -> dict[str, str]:
         "soft_404": "吴忠市人民政府2017年政府信息公开工作年度报告",
         "server_error": "政府信息公开年报查询",
         "too_many": "关于公布2024年第一批政务服务事项清单的通知",
+        "too_frequent": "关于2024年第一季度政府网站检查情况的通报",
         "loop": "政府信息公开年报专栏",
         "chain": "历年政府信息公开工作年度报告",
         "external": "宁夏回族自治区政府信息公开年报汇总",
@@ -744,9 +779,13 @@ def build_content(seed: int) -> Content:
         add_truth(role, "attachment", fmt, parent, note)
 
     pages.update(_notice_pages(titles, rng))
+    # A report behind a WAF's 412 JS-cookie challenge (drawn last: earlier pages stay the same).
+    waf = reports["waf_report"]
+    pages[paths["waf_report"]] = html_resource(_report_html(waf, rng), day=waf.published)
+    add_truth("waf_report", "portal", "html", "/xxgk/", "answers 412 + JS cookie script first")
     listed = [
         (paths[role], reports[role].title, reports[role].published)
-        for role in ("charset_report", "retry_report", "attachments_page")
+        for role in ("charset_report", "retry_report", "attachments_page", "waf_report")
     ] + [(c.path, c.link_text, ATTACH_DAY) for c in cases if c.listed]
     pages.update(_navigation(listed))
     return Content(pages, tuple(truth), paths, tuple(cases))
@@ -815,6 +854,7 @@ class HostileSite:
         """Set by stop(): wakes handlers that are dripping or stalling."""
         self._lock = threading.Lock()
         self._busy_since: dict[tuple[str, str], float] = {}
+        self._cookie_pending: set[tuple[str, str]] = set()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -902,11 +942,27 @@ class HostileSite:
                 return True
             return False
 
+    def challenged(self, client: str, path: str) -> bool:
+        """Whether this request of `client` for `path` gets the WAF's 412 cookie challenge.
+
+        Like `busy`, requests alternate per client and path: challenged, served, challenged …
+        (a real WAF serves the page once its cookie came back; a crawler that runs no script
+        gets it on a later attempt here, as behind WAFs that let a retry through). No timing.
+        """
+        key = (client, path)
+        with self._lock:
+            if key in self._cookie_pending:
+                self._cookie_pending.remove(key)
+                return False
+            self._cookie_pending.add(key)
+            return True
+
 
 def _make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
     """A handler class bound to `site`: static pages plus every misbehaviour."""
     content = site.content
     retry_report = content.paths["retry_report"]
+    waf_report = content.paths["waf_report"]
 
     class HostileHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -972,6 +1028,8 @@ def _make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
                 P["server_error"]: self._server_error,
                 P["too_many"]: lambda: self._busy(path, 429),
                 retry_report: lambda: self._busy(path, 503),
+                waf_report: lambda: self._waf_cookie(path),
+                P["too_frequent"]: self._too_frequent,
                 P["loop_a"]: lambda: self._redirect(302, P["loop_b"]),
                 P["loop_b"]: lambda: self._redirect(302, P["loop_a"]),
                 P["external"]: lambda: self._redirect(302, EXTERNAL_URL),
@@ -1021,6 +1079,17 @@ def _make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
                 return
             text = _layout("服务器繁忙", "<p>服务器繁忙，请稍后再试。</p>")
             self._html(status, text, [("Retry-After", str(site.retry_after))])
+
+        def _waf_cookie(self, path: str) -> None:
+            """First request of a client: a Ruishu-like 412 page whose script sets a cookie."""
+            if not site.challenged(self.client_address[0], path):
+                self._resource(content.pages[path])
+                return
+            self._html(412, WAF_412_PAGE)
+
+        def _too_frequent(self) -> None:
+            """A rate limiter's 200 answer, every time: the page is never served."""
+            self._html(200, TOO_FREQUENT_PAGE)
 
         # -- transport -----------------------------------------------------------------
 

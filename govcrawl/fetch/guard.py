@@ -10,8 +10,9 @@ costing more than its own failed pages, and make every failure visible:
   targets are new requests and pass here too, so nothing is connected to before the check.
 - `RetryAfterMiddleware` (replaces Scrapy's RetryMiddleware): 429/5xx retried after the
   server's Retry-After (seconds or HTTP date, capped) or an exponential backoff, waiting on
-  the reactor clock rather than blocking it; truncated bodies (`dataloss`) retried, then failed
-  — a partial body never reaches a spider callback, so it never becomes a record.
+  the reactor clock rather than blocking it; truncated bodies (`dataloss`) and anti-bot
+  challenge pages (`is_challenge`: a WAF's 412 JS-cookie page, "访问过于频繁") retried, then
+  failed — neither reaches a spider callback, so neither becomes a record or a link source.
 - `RedirectLoopGuard` (downloader, sees 3xx before RedirectMiddleware): A → B → A is named a
   loop instead of silently vanishing in the duplicate filter.
 - `FailureReporter` (spider): gives every request an errback that turns the final failure into
@@ -30,7 +31,7 @@ import logging
 import re
 import socket
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -210,6 +211,82 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+CHALLENGE_STATUSES = frozenset({200, 403, 412, 503})
+CHALLENGE_MAX_BODY = 64 * 1024
+"""Challenge pages are small; a longer body is content (Ruishu's 412 scripts stay well below)."""
+CHALLENGE_MAX_TEXT = 400
+"""Visible characters at most on a phrase-only challenge page (a portal page's menus alone are
+longer), so a report that mentions "访问过于频繁" in its prose is never taken for one."""
+_COOKIE_SCRIPT = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?(?:document\.cookie|\$_ts)", re.I | re.S
+)
+_RELOAD_SCRIPT = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?"
+    r"(?:document\.cookie|\$_ts|location\.(?:reload|replace)|location(?:\.href)?\s*=)",
+    re.I | re.S,
+)
+"""An inline script that sets a cookie or reloads: what makes "enable JavaScript" a challenge
+rather than the fallback of a page a script builds (`<noscript>请启用JavaScript</noscript>`)."""
+_CHALLENGE_PHRASES = (
+    (re.compile(r"(?:访问|请求|操作)(?:过于|太)频繁"), "too frequent"),
+    (re.compile(r"安全验证|人机验证|滑块验证"), "security check"),
+    (
+        re.compile(r"(?:开启|启用|打开|支持)\s*javascript|enable\s+javascript", re.I),
+        "JavaScript required",
+    ),
+)
+_INVISIBLE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _header(headers: Mapping[Any, Any], name: str) -> str:
+    """A header from Scrapy's Headers (bytes, any case) or a plain str-keyed mapping."""
+    for key in (name.encode(), name, name.lower()):
+        value = headers.get(key)
+        if value:
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return ""
+
+
+def _page_text(body: bytes) -> str:
+    """The body as text: UTF-8 when it is valid, else GB18030 (WAF pages rarely declare)."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("gb18030", "replace")
+
+
+def is_challenge(status: int, headers: Mapping[Any, Any], body: bytes) -> str | None:
+    """The kind of anti-bot challenge this answer is ("412 JS cookie", "too frequent", …), or None.
+
+    Chinese government WAFs (Ruishu/瑞数 and the like) answer a first visit with 412 and a
+    script that computes a cookie (`document.cookie`, `$_ts`) and reloads; rate limiters and
+    captcha gates answer 200/403/503 with a short "访问过于频繁" / "安全验证" / "请开启
+    JavaScript" page. Either is a page about the crawler, not from the portal: retried later,
+    never content. Phrase matches count only on short pages with little visible text.
+    """
+    if status not in CHALLENGE_STATUSES or len(body) > CHALLENGE_MAX_BODY:
+        return None
+    ctype = _header(headers, "Content-Type").lower()
+    if ctype and "html" not in ctype and "text" not in ctype:
+        return None
+    page = _page_text(body)
+    if status == 412 and _COOKIE_SCRIPT.search(page):
+        return "412 JS cookie"
+    if status == 412:
+        return None
+    visible = _TAG.sub(" ", _INVISIBLE.sub(" ", page))  # <noscript> text stays
+    if len("".join(visible.split())) > CHALLENGE_MAX_TEXT:
+        return None
+    for pattern, name in _CHALLENGE_PHRASES:
+        if not pattern.search(visible):
+            continue
+        if name == "JavaScript required" and status == 200 and not _RELOAD_SCRIPT.search(page):
+            continue  # a script-built page's own fallback text, not a gate
+        return name
+    return None
+
+
 class RetryAfterMiddleware(RetryMiddleware):
     """Scrapy's RetryMiddleware, but waiting before each retry of a 429/5xx answer.
 
@@ -217,7 +294,9 @@ class RetryAfterMiddleware(RetryMiddleware):
     by `GOVCRAWL_RETRY_AFTER_MAX` (a portal asking for an hour is retried after the cap, and
     fails if still busy). The wait is a reactor timer: other portals and other requests go on.
     Responses flagged `dataloss` (body shorter than Content-Length, DOWNLOAD_FAIL_ON_DATALOSS
-    off so the archive keeps them, WARC-Truncated) are retried, then failed.
+    off so the archive keeps them, WARC-Truncated) are retried, then failed. Anti-bot
+    challenge pages (`is_challenge`) are waited on like a 429 and retried, then failed as
+    "anti-bot challenge (…)": the archive has them (it sees every download), the spider never.
     """
 
     def __init__(self, settings: Any) -> None:
@@ -240,11 +319,18 @@ class RetryAfterMiddleware(RetryMiddleware):
             if retry is not None:
                 return retry
             raise FetchFailed(truncation_reason(response), "truncated")
-        if not retrying or response.status not in self.retry_http_codes:
+        challenge = is_challenge(response.status, response.headers, response.body)
+        if challenge:
+            self.crawler.stats.inc_value("govcrawl/fetch/challenged")
+            retry = self._retry(request, f"anti-bot challenge ({challenge})") if retrying else None
+            if retry is None:
+                raise FetchFailed(f"anti-bot challenge ({challenge})", "challenge")
+        elif not retrying or response.status not in self.retry_http_codes:
             return response
-        retry = self._retry(request, status_reason(response.status))
-        if retry is None:
-            return response
+        else:
+            retry = self._retry(request, status_reason(response.status))
+            if retry is None:
+                return response
         wait = self.delay(request, response)
         if wait > 0:
             self.crawler.stats.inc_value("govcrawl/fetch/retry_wait_seconds", wait)

@@ -78,7 +78,7 @@ def test_cases_are_unique_and_absolute(site: HostileSite) -> None:
 
 def test_ground_truth_rows_match_the_farm_shape_and_their_checks(site: HostileSite) -> None:
     truth = site.ground_truth()
-    assert len(truth) == 7
+    assert len(truth) == 8
     assert len({t["title"] for t in truth}) == len(truth)
     for row in truth:
         assert set(row) >= TRUTH_KEYS, row["path"]

@@ -38,7 +38,7 @@ SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
 }
-REPORT_CASES = ("charset.gbk_labelled_utf8", "status.503_retry")
+REPORT_CASES = ("charset.gbk_labelled_utf8", "status.503_retry", "waf.412_cookie")
 """Cases whose endpoint is a report page: reached through the list, not as start pages."""
 
 

@@ -98,6 +98,30 @@ def test_429_retried_after_wait(run: Run) -> None:
     assert reasons(run, "status.429_retry") == []
 
 
+# -- anti-bot challenges ------------------------------------------------------------------
+
+
+def test_412_cookie_report_found_after_retry(run: Run) -> None:
+    """The WAF lets only a later attempt through: finding the report proves the retry."""
+    truth = next(t for t in run.hostile.ground_truth() if "412" in t.get("note", ""))
+    assert truth["url"] in run.record_urls()
+    statuses = [s for _, s in run.requests_to(run.hostile, truth["path"])]
+    assert statuses[:2] == [412, 200]
+    assert run.errors_for(truth["url"]) == []
+    assert len(run.warc_responses()[truth["url"]]) >= 2  # the 412 page is archived too
+
+
+def test_too_frequent_page_is_an_error_not_a_record(run: Run) -> None:
+    url = case_url(run.hostile, "waf.too_frequent")
+    assert reasons(run, "waf.too_frequent") == [
+        "anti-bot challenge (too frequent) after 3 attempts"
+    ]
+    assert url not in run.record_urls()
+    assert url in run.warc_responses()
+    attempts = run.requests_to(run.hostile, url.removeprefix(run.hostile.url))
+    assert len(attempts) == 3 * len(run.errors_for(url))
+
+
 # -- redirects -----------------------------------------------------------------------------
 
 
