@@ -11,8 +11,8 @@ import json
 import os
 import socket
 import sys
-from datetime import UTC, datetime
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -169,9 +169,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from govcrawl.demo_farm.farm import DemoFarm
-    from govcrawl.fetch.registry import load_registry
-
     from govcrawl.demo_farm.sites import SITE_ORDER
+    from govcrawl.fetch.registry import load_registry
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
