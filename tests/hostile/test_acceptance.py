@@ -7,7 +7,7 @@ the WARC response records and the sites' own request logs (what was actually con
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE_LIMIT, Run, linked_paths
+from hostile_run import SIZE_LIMIT, Run, linked_paths
 
 from govcrawl.demo_farm.hostile import HostileSite
 
