@@ -9,10 +9,9 @@ records.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-from urllib.parse import urlsplit, urlunsplit
 
+from govcrawl.archive.writer import payload_digest as warc_payload_digest
 from govcrawl.document import CleanDocument, Paragraph, Source, Table
 from govcrawl.extract.checks import run_checks
 from govcrawl.extract.metadata import (
@@ -33,6 +32,7 @@ from govcrawl.extract.tables import (
     read_review,
 )
 from govcrawl.fetch.recognize import classify_title
+from govcrawl.fetch.urls import canonical
 
 FLAGS = frozenset(
     {
@@ -51,28 +51,12 @@ FLAGS = frozenset(
 )
 """record.md's flag vocabulary."""
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def normalise_url(url: str) -> str:
-    """Lower-case scheme and host, no default port, no fragment, `/` for an empty path."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
-    return urlunsplit((scheme, host, parts.path or "/", parts.query, ""))
-
-
-def warc_digest(body: bytes) -> str:
-    """The WARC payload digest of `body`: `sha1:` + base32 of the SHA-1."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
-
 
 def record_id(url: str, payload_digest: str | None, body: bytes) -> str:
-    """sha1 hex of the normalised URL and the payload digest (computed when absent)."""
-    digest = payload_digest or warc_digest(body)
-    return hashlib.sha1(f"{normalise_url(url)}\n{digest}".encode()).hexdigest()
+    """sha1 hex of the URL as the crawler identifies it (`canonical`: lower-case host, no
+    default port, fragment or session id) and the payload digest (computed when absent)."""
+    digest = payload_digest or warc_payload_digest(body)
+    return hashlib.sha1(f"{canonical(url)}\n{digest}".encode()).hexdigest()
 
 
 def _place_tables(doc: CleanDocument) -> list[tuple[Located, str | None]]:
