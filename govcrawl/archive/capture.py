@@ -265,30 +265,20 @@ class WarcCaptureExtension:
             self.index = DedupIndex(dedup_db_path(self.crawler.settings))
         stats = self.crawler.stats
         conditional: Capture | None = request.meta.get(CONDITIONAL_META)
+        revisit: tuple[str, Capture, str] | None = None
         if conditional is not None and response.status == 304:
-            info = writer.write_revisit(
-                url,
-                wire_request,
-                wire_response,
-                profile=SERVER_NOT_MODIFIED,
-                refers_to=_target(conditional),
-            )
-            self._index(url, info, response, "revisit", conditional)
-            stats.inc_value("govcrawl/warc_revisits_not_modified")
-            return info
-        original = None
-        if response.body and wire_response.truncated is None:
+            revisit = (SERVER_NOT_MODIFIED, conditional, "not_modified")
+        elif response.body and wire_response.truncated is None:
             original = self.index.original_for_digest(payload_digest(response.body))
-        if original is not None and record_path(self.directory, original.warc_file) is not None:
+            if original is not None and record_path(self.directory, original.warc_file):
+                revisit = (IDENTICAL_PAYLOAD, original, "identical")
+        if revisit is not None:
+            profile, original, kind = revisit
             info = writer.write_revisit(
-                url,
-                wire_request,
-                wire_response,
-                profile=IDENTICAL_PAYLOAD,
-                refers_to=_target(original),
+                url, wire_request, wire_response, profile=profile, refers_to=_target(original)
             )
             self._index(url, info, response, "revisit", original)
-            stats.inc_value("govcrawl/warc_revisits_identical")
+            stats.inc_value(f"govcrawl/warc_revisits_{kind}")
             return info
         info = writer.write_exchange(url, wire_request, wire_response)
         self._index(url, info, response, "response", None)

@@ -202,18 +202,7 @@ class WarcFileWriter:
         current = self._ensure_open()
         date = self._date()
         response_id = self.id_factory()
-
-        status_line = f"{response.protocol} {response.status} {response.reason}".rstrip(" ")
-        resp_headers = _RawHttpHeaders(
-            status_line.encode("latin-1"), stored_response_headers(response.headers)
-        )
-        resp_warc = {
-            "WARC-Record-ID": response_id,
-            "WARC-Date": date,
-            "WARC-Warcinfo-ID": current.warcinfo_id,
-        }
-        if response.ip_address:
-            resp_warc["WARC-IP-Address"] = response.ip_address
+        resp_warc = self._warc_headers(current, response_id, date, response)
         if response.truncated:
             resp_warc["WARC-Truncated"] = response.truncated
         resp_record = current.warc.create_warc_record(
@@ -222,20 +211,10 @@ class WarcFileWriter:
             payload=io.BytesIO(response.body),
             length=len(response.body),
             warc_headers_dict=resp_warc,
-            http_headers=resp_headers,
+            http_headers=_response_http_headers(response),
         )
-        offset, length = self._write(current, resp_record)
-        self._write_request(current, url, request, response_id, date)
-        result = {
-            "file": current.path.name.removesuffix(OPEN_SUFFIX),
-            "record_id": response_id,
-            "payload_digest": resp_record.rec_headers.get_header("WARC-Payload-Digest"),
-            "date": date,
-            "offset": offset,
-            "length": length,
-        }
-        self._rotate_if_full()
-        return result
+        digest = resp_record.rec_headers.get_header("WARC-Payload-Digest")
+        return self._finish(current, url, request, resp_record, response_id, date, digest)
 
     def write_revisit(
         self,
@@ -257,37 +236,60 @@ class WarcFileWriter:
             current = self._ensure_open()
             date = self._date()
             revisit_id = self.id_factory()
-            status_line = f"{response.protocol} {response.status} {response.reason}".rstrip(" ")
-            headers = _RawHttpHeaders(
-                status_line.encode("latin-1"), stored_response_headers(response.headers)
-            )
-            warc_headers = {
-                "WARC-Record-ID": revisit_id,
-                "WARC-Date": date,
-                "WARC-Warcinfo-ID": current.warcinfo_id,
+            warc_headers = self._warc_headers(current, revisit_id, date, response)
+            warc_headers |= {
                 "WARC-Profile": profile,
                 "WARC-Refers-To": refers_to.record_id,
                 "WARC-Refers-To-Target-URI": refers_to.url,
                 "WARC-Refers-To-Date": refers_to.date,
                 "WARC-Payload-Digest": refers_to.payload_digest,
             }
-            if response.ip_address:
-                warc_headers["WARC-IP-Address"] = response.ip_address
             record = current.warc.create_warc_record(
-                url, "revisit", warc_headers_dict=warc_headers, http_headers=headers
+                url,
+                "revisit",
+                warc_headers_dict=warc_headers,
+                http_headers=_response_http_headers(response),
             )
-            offset, length = self._write(current, record)
-            self._write_request(current, url, request, revisit_id, date)
-            result = {
-                "file": current.path.name.removesuffix(OPEN_SUFFIX),
-                "record_id": revisit_id,
-                "payload_digest": refers_to.payload_digest,
-                "date": date,
-                "offset": offset,
-                "length": length,
-            }
-            self._rotate_if_full()
-            return result
+            return self._finish(
+                current, url, request, record, revisit_id, date, refers_to.payload_digest
+            )
+
+    @staticmethod
+    def _warc_headers(
+        current: _OpenFile, record_id: str, date: str, response: HttpResponse
+    ) -> dict[str, str]:
+        headers = {
+            "WARC-Record-ID": record_id,
+            "WARC-Date": date,
+            "WARC-Warcinfo-ID": current.warcinfo_id,
+        }
+        if response.ip_address:
+            headers["WARC-IP-Address"] = response.ip_address
+        return headers
+
+    def _finish(
+        self,
+        current: _OpenFile,
+        url: str,
+        request: HttpRequest,
+        record: Any,
+        record_id: str,
+        date: str,
+        digest: str | None,
+    ) -> dict:
+        """Write the response/revisit record, then its request; rotate; describe the record."""
+        offset, length = self._write(current, record)
+        self._write_request(current, url, request, record_id, date)
+        result = {
+            "file": current.path.name.removesuffix(OPEN_SUFFIX),
+            "record_id": record_id,
+            "payload_digest": digest,
+            "date": date,
+            "offset": offset,
+            "length": length,
+        }
+        self._rotate_if_full()
+        return result
 
     def _write_request(
         self, current: _OpenFile, url: str, request: HttpRequest, concurrent_to: str, date: str
@@ -438,3 +440,9 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _response_http_headers(response: HttpResponse) -> _RawHttpHeaders:
+    """Status line and headers exactly as stored for a response or revisit record."""
+    status_line = f"{response.protocol} {response.status} {response.reason}".rstrip(" ")
+    return _RawHttpHeaders(status_line.encode("latin-1"), stored_response_headers(response.headers))
