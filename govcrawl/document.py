@@ -15,6 +15,23 @@ from typing import Literal
 SourceKind = Literal["portal", "attachment", "mirror"]
 
 
+SPOOLED_META = "govcrawl_spooled"
+"""`request.meta` / `response.meta` key under which the download handler leaves a `SpooledBody`."""
+
+
+@dataclass(frozen=True)
+class SpooledBody:
+    """A response body too large to hold in memory, written to a file as it arrived.
+
+    The file holds the payload as on the wire: still in its `content_encoding` (e.g. gzip),
+    without transfer framing. The archive copies it into the WARC as is; cleaning decodes it.
+    """
+
+    path: str
+    size: int
+    content_encoding: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Source:
     """One captured document: its payload and its provenance.
@@ -36,6 +53,8 @@ class Source:
     parent_url: str | None = None
     filename: str | None = None
     """File name from Content-Disposition (already decoded), else None."""
+    spooled: SpooledBody | None = None
+    """Set when the payload is on disk rather than in `body` (which is then empty)."""
 
 
 @dataclass

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govcrawl.archive.reader import iter_report_sources
+from govcrawl.archive.reader import SPOOL_THRESHOLD, iter_report_sources
+from govcrawl.archive.writer import payload_digest
 from govcrawl.clean import CleanError, clean_source
-from govcrawl.document import Source
+from govcrawl.document import Source, SpooledBody
 from govcrawl.extract import build_record
 from govcrawl.store import RecordStore
 
@@ -26,7 +27,11 @@ def process_source(source: Source) -> dict[str, Any]:
 
 
 def source_from_file(path: str | Path) -> Source:
-    """A local file as a `Source`: URL is its file:// URI, kind by format (HTML is a page)."""
+    """A local file as a `Source`: URL is its file:// URI, kind by format (HTML is a page).
+
+    A file larger than the replay spool threshold is read from disk by the cleaner rather
+    than loaded (`Source.spooled` names the file itself).
+    """
     path = Path(path).resolve()
     content_type, _ = mimetypes.guess_type(path.name)
     if path.suffix.lower() in {".html", ".htm", ".shtml"}:
@@ -34,9 +39,17 @@ def source_from_file(path: str | Path) -> Source:
     elif path.suffix.lower() == ".txt":
         content_type = "text/plain"
     kind = "portal" if content_type == "text/html" else "attachment"
+    size = path.stat().st_size
+    spooled, digest = None, None
+    if size > SPOOL_THRESHOLD:
+        spooled = SpooledBody(path=str(path), size=size)
+        with path.open("rb") as stream:
+            digest = payload_digest(stream)
     return Source(
         url=path.as_uri(),
-        body=path.read_bytes(),
+        body=b"" if spooled else path.read_bytes(),
+        payload_digest=digest,
+        spooled=spooled,
         content_type=content_type,
         final_url=path.as_uri(),
         kind=kind,

@@ -30,12 +30,15 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # scrapy-playwright handles only requests with meta["playwright"] = True; every other request
-# falls through to Scrapy's own HTTP handler.
+# goes to Scrapy's HTTP/1.1 agent with a body reader that spools large bodies to disk.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "govcrawl.fetch.spool.SpoolingDownloadHandler",
+    "https": "govcrawl.fetch.spool.SpoolingDownloadHandler",
 }
+# Bodies past this size go to <GOVCRAWL_OUT>/spool/ as they arrive instead of into memory
+# (govcrawl/fetch/spool.py); the archive and the clean stage read them from there.
+GOVCRAWL_SPOOL_THRESHOLD = 8 * 1024 * 1024
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
@@ -84,6 +87,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Above HttpCompression (590): a 304 becomes the archived 200, still compressed, which
     # HttpCompression then decodes as on the first run.
     "govcrawl.archive.conditional.ConditionalRequestMiddleware": 700,
+    # Next to the downloader: a spooled page goes back into memory for the spider to parse.
+    "govcrawl.fetch.spool.SpooledTextMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
     "govcrawl.fetch.guard.FailureReporter": 20,

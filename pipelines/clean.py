@@ -7,6 +7,7 @@ makes live and replayed records equal.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -34,6 +35,7 @@ def source_from_item(item: dict[str, Any]) -> Source:
         payload_digest=warc.get("payload_digest"),
         parent_url=item.get("parent_url"),
         filename=item.get("filename"),
+        spooled=item.get("spooled"),
     )
 
 
@@ -57,6 +59,10 @@ class CleanPipeline:
         except CleanError as exc:
             record_error(self.crawler, source.url, "clean", str(exc))
             raise DropItem(f"clean failed for {source.url}: {exc}") from exc
+        finally:
+            if source.spooled is not None:
+                # Archived already and now cleaned: the spooled copy has served its purpose.
+                Path(source.spooled.path).unlink(missing_ok=True)
         signals.send_catch_log(
             signal=text_converted, item=item, text=document.text(), spider=spider
         )

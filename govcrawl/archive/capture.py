@@ -76,6 +76,7 @@ from govcrawl.archive.writer import (
     WarcFileWriter,
     payload_digest,
 )
+from govcrawl.document import SPOOLED_META, SpooledBody
 
 logger = logging.getLogger(__name__)
 
@@ -148,8 +149,9 @@ def _header(headers: Any, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def http_response_from_scrapy(response: Response) -> HttpResponse:
-    """The response before any downloader middleware touched it."""
+def http_response_from_scrapy(response: Response, request: Request) -> HttpResponse:
+    """The response before any downloader middleware touched it (body spooled or in memory)."""
+    spooled: SpooledBody | None = request.meta.get(SPOOLED_META)
     headers = [(name, value) for name, values in response.headers.items() for value in values]
     try:
         reason = http.HTTPStatus(response.status).phrase
@@ -168,6 +170,7 @@ def http_response_from_scrapy(response: Response) -> HttpResponse:
         protocol=response.protocol or "HTTP/1.1",
         ip_address=str(response.ip_address) if response.ip_address else None,
         truncated=truncated,
+        body_file=spooled.path if spooled else None,
     )
 
 
@@ -258,7 +261,7 @@ class WarcCaptureExtension:
         writer = self.writer_for(spider)
         url = response.url
         wire_request = http_request_from_scrapy(request)
-        wire_response = http_response_from_scrapy(response)
+        wire_response = http_response_from_scrapy(response, request)
         if not self.dedup:
             return writer.write_exchange(url, wire_request, wire_response)
         if self.index is None:
@@ -268,8 +271,10 @@ class WarcCaptureExtension:
         revisit: tuple[str, Capture, str] | None = None
         if conditional is not None and response.status == 304:
             revisit = (SERVER_NOT_MODIFIED, conditional, "not_modified")
-        elif response.body and wire_response.truncated is None:
-            original = self.index.original_for_digest(payload_digest(response.body))
+        elif (response.body or wire_response.body_file) and wire_response.truncated is None:
+            with wire_response.open_body() as payload:
+                digest = payload_digest(payload)
+            original = self.index.original_for_digest(digest)
             if original is not None and record_path(self.directory, original.warc_file):
                 revisit = (IDENTICAL_PAYLOAD, original, "identical")
         if revisit is not None:

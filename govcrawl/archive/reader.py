@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,11 +26,14 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from govcrawl.archive.writer import SERVER_NOT_MODIFIED
-from govcrawl.document import Source
+from govcrawl.document import Source, SpooledBody
 
 logger = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
+SPOOL_THRESHOLD = 8 * 1024 * 1024
+"""Stored payloads above this size are replayed from a temporary file (the crawl's default)."""
+SPOOL_BLOCK = 1024 * 1024
 
 
 def iter_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -94,7 +99,10 @@ def _scan(files: list[Path]) -> tuple[dict[str, list[dict[str, Any]]], dict[str,
 
 
 def iter_report_sources(
-    paths: Iterable[str | Path], *, originals: Iterable[str | Path] = ()
+    paths: Iterable[str | Path],
+    *,
+    originals: Iterable[str | Path] = (),
+    spool_threshold: int = SPOOL_THRESHOLD,
 ) -> Iterator[Source]:
     """Yield one `Source` per report metadata record, body decoded of all HTTP encodings.
 
@@ -105,6 +113,10 @@ def iter_report_sources(
     Content-Type is the revisit's, except for a 304 (server-not-modified), whose
     entity headers are the original's. A report whose original is not found is skipped with
     a warning.
+
+    A payload larger than `spool_threshold` is decoded into a temporary file instead of
+    memory (`Source.spooled`, removed once the consumer asks for the next source), as the
+    live crawl spools large downloads.
     """
     files = iter_files(paths)
     wanted, revisits = _scan(files)
@@ -128,9 +140,17 @@ def iter_report_sources(
                 reports = by_response.pop(record_id, None)
                 if not reports:
                     continue
-                body = record.content_stream().read()
-                for info, revisit in reports:
-                    yield _source(path, record, body, info, revisit)
+                if (record.length or 0) <= spool_threshold:
+                    body = record.content_stream().read()
+                    for info, revisit in reports:
+                        yield _source(path, record, body, info, revisit)
+                    continue
+                with tempfile.NamedTemporaryFile(prefix="govcrawl-replay-") as spool:
+                    shutil.copyfileobj(record.content_stream(), spool, SPOOL_BLOCK)
+                    spool.flush()
+                    spooled = SpooledBody(path=spool.name, size=spool.tell())
+                    for info, revisit in reports:
+                        yield _source(path, record, b"", info, revisit, spooled)
     for record_id, reports in by_response.items():
         for info, revisit in reports:
             what = "original of revisit " + revisit.record_id if revisit else "response record"
@@ -143,7 +163,12 @@ def iter_report_sources(
 
 
 def _source(
-    path: Path, record: Any, body: bytes, info: dict[str, Any], revisit: _Revisit | None
+    path: Path,
+    record: Any,
+    body: bytes,
+    info: dict[str, Any],
+    revisit: _Revisit | None,
+    spooled: SpooledBody | None = None,
 ) -> Source:
     headers = record.rec_headers
     target = headers.get_header("WARC-Target-URI")
@@ -175,4 +200,5 @@ def _source(
         payload_digest=headers.get_header("WARC-Payload-Digest"),
         parent_url=info.get("parent_url"),
         filename=info.get("filename"),
+        spooled=spooled,
     )

@@ -91,6 +91,14 @@ class HttpResponse:
     ip_address: str | None = None
     truncated: str | None = None
     """WARC-Truncated reason ("disconnect", "length", …) when the body is incomplete."""
+    body_file: str | None = None
+    """A body too large for memory, in this file (then `body` is empty): copied, not loaded."""
+
+    def open_body(self) -> BinaryIO:
+        """The body as a seekable stream, from memory or from `body_file`."""
+        if self.body_file is not None:
+            return open(self.body_file, "rb")
+        return io.BytesIO(self.body)
 
 
 class _RawHttpHeaders(StatusAndHeaders):
@@ -123,9 +131,16 @@ def stored_response_headers(headers: HeaderList) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def payload_digest(body: bytes) -> str:
-    """WARC-Payload-Digest of a stored entity body, as warcio computes it (sha1, base32)."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+def payload_digest(body: bytes | BinaryIO) -> str:
+    """WARC-Payload-Digest of a stored entity body, as warcio computes it (sha1, base32).
+
+    A stream is read in blocks from where it stands, so a spooled body is never loaded whole.
+    """
+    if isinstance(body, bytes):
+        digest = hashlib.sha1(body).digest()
+    else:
+        digest = hashlib.file_digest(body, "sha1").digest()
+    return "sha1:" + base64.b32encode(digest).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -205,16 +220,19 @@ class WarcFileWriter:
         resp_warc = self._warc_headers(current, response_id, date, response)
         if response.truncated:
             resp_warc["WARC-Truncated"] = response.truncated
-        resp_record = current.warc.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(response.body),
-            length=len(response.body),
-            warc_headers_dict=resp_warc,
-            http_headers=_response_http_headers(response),
-        )
-        digest = resp_record.rec_headers.get_header("WARC-Payload-Digest")
-        return self._finish(current, url, request, resp_record, response_id, date, digest)
+        with response.open_body() as payload:
+            length = payload.seek(0, io.SEEK_END)
+            payload.seek(0)
+            resp_record = current.warc.create_warc_record(
+                url,
+                "response",
+                payload=payload,
+                length=length,
+                warc_headers_dict=resp_warc,
+                http_headers=_response_http_headers(response),
+            )
+            digest = resp_record.rec_headers.get_header("WARC-Payload-Digest")
+            return self._finish(current, url, request, resp_record, response_id, date, digest)
 
     def write_revisit(
         self,

@@ -9,13 +9,16 @@ Mapping tables to canonical keys is the extract stage's job, not this one's.
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from govcrawl.clean.decode import decode_bytes, decode_html, header_charset
 from govcrawl.clean.docx import DocxError, docx_blocks
 from govcrawl.clean.html import iter_html_blocks
 from govcrawl.clean.noise import has_placeholders
 from govcrawl.clean.office import ConversionError, soffice_to_docx, xls_blocks, xlsx_blocks
 from govcrawl.clean.pdf import PdfError, pdf_blocks
-from govcrawl.clean.sniff import sniff_format
+from govcrawl.clean.sniff import read_all, read_head, sniff_format
+from govcrawl.clean.spooled import ContentEncodingError, open_decoded
 from govcrawl.clean.text import text_blocks
 from govcrawl.document import CleanDocument, Source
 
@@ -57,17 +60,24 @@ def _is_binary(body: bytes) -> bool:
 
 
 def clean_bytes(
-    body: bytes,
+    body: bytes | BinaryIO,
     content_type: str | None = None,
     names: list[str | None] | None = None,
 ) -> CleanDocument:
-    """Clean a payload known only by its bytes, Content-Type and candidate file names/URLs."""
+    """Clean a payload known only by its bytes, Content-Type and candidate file names/URLs.
+
+    `body` may be a seekable file (a spooled download): PDF, DOCX and XLSX readers take it
+    as a stream; the other formats need their bytes whole and read them.
+    """
     fmt = sniff_format(body, content_type, names)
-    if fmt == "txt" and _is_binary(body):
+    if fmt in ("html", "txt", "doc", "wps", "xls"):
+        body = read_all(body)
+    if fmt == "txt" and _is_binary(read_head(body)):
         # no signature matched and the bytes are not text: random or unknown binary data
         # (a ".doc" of garbage), which read as text would become a record of mojibake
         raise CleanError("unknown format: binary data with no known document signature")
     if fmt in ("html", "txt"):
+        assert isinstance(body, bytes)
         doc = _text_document(fmt, body, content_type, html=fmt == "html")
     elif fmt == "pdf":
         try:
@@ -86,13 +96,13 @@ def clean_bytes(
         try:
             # Kingsoft .wps files are Word-compatible: named .wps, LibreOffice would try its
             # MS Works filter, so both go in as .doc and LibreOffice sniffs the content
-            converted = soffice_to_docx(body, "doc")
+            converted = soffice_to_docx(read_all(body), "doc")
         except ConversionError as exc:
             raise CleanError(f"{fmt}: conversion to DOCX failed ({exc})") from exc
         doc = _docx_document(fmt, converted)
     else:
         try:
-            blocks = xlsx_blocks(body) if fmt == "xlsx" else xls_blocks(body)
+            blocks = xlsx_blocks(body) if fmt == "xlsx" else xls_blocks(read_all(body))
         except Exception as exc:  # openpyxl/xlrd raise many types for damaged workbooks
             raise CleanError(f"{fmt}: unreadable workbook ({type(exc).__name__}: {exc})") from exc
         doc = CleanDocument(format=fmt, blocks=blocks)
@@ -104,4 +114,10 @@ def clean_bytes(
 def clean_source(source: Source) -> CleanDocument:
     """Clean one captured document (see the module docstring)."""
     names = [source.filename, source.final_url, source.url]
-    return clean_bytes(source.body, source.content_type, names)
+    if source.spooled is None:
+        return clean_bytes(source.body, source.content_type, names)
+    try:
+        with open_decoded(source.spooled) as payload:
+            return clean_bytes(payload, source.content_type, names)
+    except ContentEncodingError as exc:
+        raise CleanError(str(exc)) from exc

@@ -8,14 +8,15 @@ instead — each exists once — and take the span from `gridSpan` (columns) and
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
 from govcrawl.clean.grid import GridBuilder
+from govcrawl.clean.sniff import as_stream
 from govcrawl.document import Block, Cell, Paragraph, Table
 
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
@@ -91,10 +92,10 @@ def _body_children(parent: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
-def docx_blocks(body: bytes) -> tuple[list[Block], str | None]:
+def docx_blocks(body: bytes | BinaryIO) -> tuple[list[Block], str | None]:
     """(blocks, title) of a DOCX payload; the title is the first Title/Heading-styled paragraph."""
     try:
-        document = docx.Document(io.BytesIO(body))
+        document = docx.Document(as_stream(body))
     except Exception as exc:  # python-docx raises several unrelated types for bad packages
         raise DocxError(f"{type(exc).__name__}: {exc}") from exc
     blocks: list[Block] = []

@@ -8,17 +8,18 @@ Spreadsheets become one table per sheet, merged ranges becoming spans.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 import xlrd
 
 from govcrawl.clean.grid import GridBuilder, compact
+from govcrawl.clean.sniff import as_stream
 from govcrawl.document import Block, Paragraph, Table
 
 SOFFICE_TIMEOUT = 120
@@ -73,9 +74,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def xlsx_blocks(body: bytes) -> list[Block]:
+def xlsx_blocks(body: bytes | BinaryIO) -> list[Block]:
     """One sheet-name paragraph and one table per non-empty worksheet."""
-    workbook = openpyxl.load_workbook(io.BytesIO(body), data_only=True)
+    workbook = openpyxl.load_workbook(as_stream(body), data_only=True)
     blocks: list[Block] = []
     for sheet in workbook.worksheets:
         merged = {

@@ -11,16 +11,17 @@ when OCR is unavailable, fails or reads nothing.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import pdfplumber
 
 from govcrawl.clean.grid import GridBuilder, norm_space
 from govcrawl.clean.noise import chrome_rule
 from govcrawl.clean.ocr import OcrError, OcrPage, ocr_pages
+from govcrawl.clean.sniff import as_stream
 from govcrawl.document import Block, Paragraph, Table
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -142,11 +143,14 @@ def _ocr_blocks(page: OcrPage) -> list[Block]:
     return [block for _, block in placed]
 
 
-def pdf_blocks(body: bytes) -> PdfResult:
-    """Blocks of every page in order; raises PdfError for encrypted or unreadable files."""
+def pdf_blocks(body: bytes | BinaryIO) -> PdfResult:
+    """Blocks of every page in order; raises PdfError for encrypted or unreadable files.
+
+    A spooled file is read page by page from disk, never loaded whole.
+    """
     result = PdfResult()
     try:
-        pdf = pdfplumber.open(io.BytesIO(body))
+        pdf = pdfplumber.open(as_stream(body))
     except Exception as exc:  # pdfminer raises many types for encrypted/malformed files
         raise PdfError(f"cannot open PDF ({type(exc).__name__}: {exc})") from exc
     pages: list[list[Block] | None] = []

@@ -11,6 +11,7 @@ import io
 import os
 import re
 import zipfile
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 FORMATS = ("html", "pdf", "docx", "doc", "xls", "xlsx", "wps", "txt")
@@ -64,9 +65,9 @@ def _hint_from_names(names: list[str | None]) -> str | None:
     return None
 
 
-def _zip_kind(body: bytes) -> str | None:
+def _zip_kind(body: bytes | BinaryIO) -> str | None:
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(body)).namelist())
+        names = set(zipfile.ZipFile(as_stream(body)).namelist())
     except zipfile.BadZipFile:
         return None
     if "word/document.xml" in names:
@@ -83,23 +84,51 @@ def _ole_kind(body: bytes, hints: set[str | None]) -> str:
     return "wps" if "wps" in hints else "doc"
 
 
+def as_stream(payload: bytes | BinaryIO) -> BinaryIO:
+    """A payload as a seekable stream: a spooled file as it is, bytes wrapped."""
+    return io.BytesIO(payload) if isinstance(payload, bytes) else payload
+
+
+def read_all(payload: bytes | BinaryIO) -> bytes:
+    """A payload's bytes, for the formats whose readers need them whole (text, OLE)."""
+    if isinstance(payload, bytes):
+        return payload
+    payload.seek(0)
+    return payload.read()
+
+
+def read_head(payload: bytes | BinaryIO, size: int = 8192) -> bytes:
+    if isinstance(payload, bytes):
+        return payload[:size]
+    payload.seek(0)
+    head = payload.read(size)
+    payload.seek(0)
+    return head
+
+
 def sniff_format(
-    body: bytes, content_type: str | None = None, names: list[str | None] | None = None
+    body: bytes | BinaryIO,
+    content_type: str | None = None,
+    names: list[str | None] | None = None,
 ) -> str:
-    """One of FORMATS: magic bytes first, then Content-Type, then file name/URL extension."""
+    """One of FORMATS: magic bytes first, then Content-Type, then file name/URL extension.
+
+    `body` may be a spooled file: only its head is read, and a ZIP's directory.
+    """
     hint = _hint_from_type(content_type)
     if hint in (None, "txt", "html") or (content_type and "octet-stream" in content_type):
         hint = _hint_from_names(names or []) or hint
-    head = body[:1024].lstrip()
-    if head.startswith(b"%PDF") or b"%PDF-" in body[:1024]:
+    first = read_head(body)
+    head = first[:1024].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in first[:1024]:
         return "pdf"
-    if body.startswith(b"PK\x03\x04"):
+    if first.startswith(b"PK\x03\x04"):
         return _zip_kind(body) or (hint if hint in ("docx", "xlsx") else "txt")
-    if body.startswith(_OLE_MAGIC):
-        return _ole_kind(body, {hint, _hint_from_names(names or [])})
+    if first.startswith(_OLE_MAGIC):
+        return _ole_kind(read_all(body), {hint, _hint_from_names(names or [])})
     if head.startswith(b"{\\rtf"):
         return "doc"
-    if _HTML_START.match(body[:4096]) or b"<html" in body[:4096].lower():
+    if _HTML_START.match(first[:4096]) or b"<html" in first[:4096].lower():
         return "html"
     if hint in ("html", "txt"):
         return hint

@@ -21,6 +21,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.selector import Selector
 
+from govcrawl.document import SPOOLED_META
 from govcrawl.fetch.recognize import classify_title, normalize_title
 from govcrawl.fetch.registry import (
     has_placeholder,
@@ -363,6 +364,7 @@ class ReportSpider(scrapy.Spider):
             "title_hint": title_hint,
             "content_type": content_type(response),
             "body": response.body,
+            "spooled": response.meta.get(SPOOLED_META),
             "filename": filename_from_disposition(response.headers.get(b"Content-Disposition")),
             "warc": response.meta.get("warc"),
             "spider": self.name,

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import io
 import json
 import subprocess
 import sys
 import threading
+import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +42,14 @@ JS_PAGE = (
 )
 API_JSON = '{"title": "2023年政府信息公开工作年度报告"}'.encode()
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
+BLOCK = 1024 * 1024
+
+
+def big_blocks(mebibytes: int) -> Iterator[bytes]:
+    """A deterministic, incompressible "PDF" of `mebibytes` MiB, one MiB at a time."""
+    for n in range(mebibytes):
+        block = hashlib.shake_256(f"block {n}".encode()).digest(BLOCK)
+        yield (b"%PDF-1.4\n" + block[9:]) if n == 0 else block
 
 
 class SiteHandler(BaseHTTPRequestHandler):
@@ -98,6 +108,30 @@ class SiteHandler(BaseHTTPRequestHandler):
             if accepts:
                 headers.append(("Content-Encoding", "gzip"))
             self._send(200, body, headers)
+        elif path.startswith("/big/"):
+            # /big/<MiB>.pdf, sent as it is generated (Content-Length known), like a scan
+            mebibytes = int(path.rsplit("/", 1)[1].removesuffix(".pdf"))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(mebibytes * BLOCK))
+            self.end_headers()
+            for block in big_blocks(mebibytes):
+                self.wfile.write(block)
+        elif path.startswith("/big-gzip/"):
+            # /big-gzip/<MiB>.pdf: the same bytes gzip-encoded on the fly, sent chunked
+            mebibytes = int(path.rsplit("/", 1)[1].removesuffix(".pdf"))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+            for block in big_blocks(mebibytes):
+                data = compressor.compress(block)
+                if data:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            data = compressor.flush()
+            self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(data), data))
         elif path == "/redirect":
             self._send(302, b"", [("Location", "/plain")])
         elif path == "/error":

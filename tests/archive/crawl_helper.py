@@ -11,6 +11,7 @@ archive signals as the real first pipeline does.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 from typing import Any
 
@@ -114,6 +115,7 @@ def main() -> None:
     process.crawl(crawler, requests=spec["requests"])
     process.start()
     stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("govcrawl/")}
+    stats["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps(stats))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -43,14 +43,14 @@ def test_empty_post_gets_content_length_zero_and_default_port_no_port() -> None:
 
 def test_response_status_line_protocol_and_truncation() -> None:
     lost = Response("http://x/a", status=200, body=b"part", flags=["dataloss"], protocol="HTTP/1.0")
-    wire = http_response_from_scrapy(lost)
+    wire = http_response_from_scrapy(lost, Request("http://x/a"))
     assert (wire.protocol, wire.status, wire.reason, wire.truncated) == (
         "HTTP/1.0",
         200,
         "OK",
         "disconnect",
     )
-    odd = http_response_from_scrapy(Response("http://x/a", status=599))
+    odd = http_response_from_scrapy(Response("http://x/a", status=599), Request("http://x/a"))
     assert (odd.protocol, odd.reason, odd.truncated) == ("HTTP/1.1", "", None)
 
 

@@ -1,0 +1,203 @@
+"""Download handler that writes large response bodies to disk as they arrive.
+
+Scrapy's HTTP/1.1 handler collects every body in a `BytesIO` and copies it into the
+`Response`, so a 200 MB scanned report costs 400 MB of memory before any middleware runs.
+Reports are often exactly that: scanned PDFs, zipped attachment bundles, spreadsheets of
+every township. Here a body stays in memory up to `GOVCRAWL_SPOOL_THRESHOLD` bytes (default
+8 MiB: every HTML page and most attachments) and then rolls over to a file in
+`<GOVCRAWL_OUT>/spool/`. The `Response` of a spooled body has an empty `body`;
+`request.meta["govcrawl_spooled"]` (and so `response.meta`) holds a `SpooledBody` with the
+file, its size and the Content-Encoding as received. The bytes in the file are the payload as
+on the wire (still content-encoded), which is what the archive stores; the clean stage decodes
+them from the file.
+
+Only the body reader changes: connection handling, timeouts, size limits and data-loss
+reporting are Scrapy's own (`_ScrapyAgent`), and requests with `meta["playwright"]` still go
+to the browser (`ScrapyPlaywrightDownloadHandler`, which this class extends).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.core.downloader.handlers.http11 import _ScrapyAgent
+from scrapy.crawler import Crawler
+from scrapy.exceptions import ResponseDataLossError
+from scrapy.http import Response
+from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from govcrawl.document import SPOOLED_META, SpooledBody
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 8 * 1024 * 1024
+
+
+def spool_directory(settings: Any) -> Path:
+    """`<GOVCRAWL_OUT>/spool`: on the same disk as the WARCs the bodies are copied into."""
+    return Path(settings.get("GOVCRAWL_OUT", "data/out")) / "spool"
+
+
+class BodySpool:
+    """The body buffer of one response: bytes in memory, then a file past the threshold.
+
+    It stands in for the `BytesIO` of Scrapy's `_ResponseReader` (which calls `write`,
+    `truncate(0)` when DOWNLOAD_MAXSIZE is exceeded, and `getvalue()` when the body is
+    complete), so Scrapy's own reader keeps doing the protocol work.
+    """
+
+    def __init__(
+        self, request: Request, directory: Path, threshold: int, content_encoding: list[str]
+    ) -> None:
+        self.request = request
+        self.directory = directory
+        self.threshold = threshold
+        self.content_encoding = content_encoding
+        self._memory = bytearray()
+        self._file: Any = None
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._file is None and self._size > self.threshold:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in getvalue
+                dir=self.directory, prefix="body-", suffix=".part", delete=False
+            )
+            self._file.write(self._memory)
+            self._memory = bytearray()
+        if self._file is not None:
+            self._file.write(data)
+        else:
+            self._memory += data
+
+    def truncate(self, size: int = 0) -> None:
+        """Scrapy drops the body (over DOWNLOAD_MAXSIZE): drop the file too."""
+        self._memory = bytearray()
+        self._size = 0
+        self.discard()
+
+    def discard(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            Path(self._file.name).unlink(missing_ok=True)
+            self._file = None
+
+    def getvalue(self) -> bytes:
+        """The body in memory, or b"" with the file handed over in `request.meta`."""
+        if self._file is None:
+            return bytes(self._memory)
+        self._file.close()
+        path = Path(self._file.name)
+        self._file = None
+        self.request.meta[SPOOLED_META] = SpooledBody(
+            path=str(path), size=self._size, content_encoding=tuple(self.content_encoding)
+        )
+        return b""
+
+
+class _SpoolingAgent(_ScrapyAgent):
+    """Scrapy's agent with its body buffer swapped for a `BodySpool`."""
+
+    def __init__(self, *, directory: Path, threshold: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._directory = directory
+        self._threshold = threshold
+
+    def _cb_bodyready(self, txresponse: Any, request: Request) -> Any:
+        deliver = txresponse.deliverBody
+        encoding = [
+            value.decode("latin-1").strip().lower()
+            for value in txresponse.headers.getRawHeaders(b"Content-Encoding", [])
+        ]
+
+        def deliver_to_spool(reader: Any) -> None:
+            reader._bodybuf = BodySpool(request, self._directory, self._threshold, encoding)
+            deliver(reader)
+
+        txresponse.deliverBody = deliver_to_spool
+        return super()._cb_bodyready(txresponse, request)
+
+
+class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """http/https handler: the browser for `meta["playwright"]`, else a spooling HTTP/1.1 agent."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        # One folder per crawler: several crawlers of one run share GOVCRAWL_OUT, and each
+        # removes only its own bodies when its engine stops.
+        self.spool_directory = spool_directory(settings) / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", DEFAULT_THRESHOLD)
+        crawler.signals.connect(self._remove_spool, signal=signals.engine_stopped)
+
+    async def download_request(self, request: Request) -> Response:
+        if request.meta.get("playwright"):
+            return await super().download_request(request)
+        agent = _SpoolingAgent(
+            directory=self.spool_directory,
+            threshold=self.threshold,
+            contextFactory=self._contextFactory,
+            bindAddress=self._bind_address,
+            pool=self._pool,
+            maxsize=self._default_maxsize,
+            warnsize=self._default_warnsize,
+            fail_on_dataloss=self._fail_on_dataloss,
+            crawler=self._crawler,
+            tls_verbose_logging=self._tls_verbose_logging,
+        )
+        try:
+            with wrap_twisted_exceptions():
+                return await maybe_deferred_to_future(agent.download_request(request))
+        except ResponseDataLossError:
+            if not self._fail_on_dataloss_warned:
+                logger.warning(get_dataloss_msg(request.url))
+                self._fail_on_dataloss_warned = True
+            raise
+
+    def _remove_spool(self) -> None:
+        """Bodies still spooled when the engine stops were archived and are no longer needed."""
+        if self.spool_directory.is_dir():
+            leftover = os.listdir(self.spool_directory)
+            if leftover:
+                logger.debug("removing %d spooled bodies", len(leftover))
+            shutil.rmtree(self.spool_directory, ignore_errors=True)
+        with contextlib.suppress(OSError):  # other crawlers' folders may still be there
+            self.spool_directory.parent.rmdir()
+
+
+TEXT_TYPES = ("text/", "html", "xml", "json", "javascript")
+
+
+class SpooledTextMiddleware:
+    """Loads spooled pages back into memory so spiders can parse them; leaves documents on disk.
+
+    A spider reads list and article pages whole (links, titles, JSON lists), so a spooled
+    page is of no use to it on disk; a PDF or workbook is only handed on to cleaning, which
+    reads it from the file. It sits next to the downloader (a high order number), so in
+    `process_response` it runs after the archive took the wire bytes and before
+    HttpCompression decodes the body it restores.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        spooled: SpooledBody | None = request.meta.get(SPOOLED_META)
+        if spooled is None:
+            return response
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if not any(kind in content_type for kind in TEXT_TYPES):
+            return response
+        path = Path(spooled.path)
+        body = path.read_bytes()
+        path.unlink(missing_ok=True)
+        del request.meta[SPOOLED_META]
+        return response.replace(body=body)
