@@ -28,7 +28,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
+from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy_playwright.page import PageMethod
 
 from govcrawl.archive.capture import WarcCaptureExtension, request_target
@@ -160,7 +162,7 @@ def archive_page_method(network_idle: bool = True) -> PageMethod:
 
 
 def attach_browser_capture(meta: dict[str, Any], crawler: Crawler) -> None:
-    """Make a Playwright request archive its network traffic (called on `request_scheduled`).
+    """Make a Playwright request archive its network traffic (see `BrowserCaptureMiddleware`).
 
     The archive stage attaches itself, so spiders only say `meta["playwright"] = True` and never
     know the archive exists.
@@ -172,3 +174,25 @@ def attach_browser_capture(meta: dict[str, Any], crawler: Crawler) -> None:
     if not any(getattr(m, "method", None) is wait_for_archive for m in methods):
         methods.append(archive_page_method())
     meta["playwright_page_methods"] = methods
+
+
+class BrowserCaptureMiddleware:
+    """Downloader middleware that attaches `attach_browser_capture` to Playwright requests.
+
+    It runs after the scheduler handed the request out, not when the request is scheduled: the
+    event handlers are closures over this crawl's writer, and a request carrying them in its
+    meta could not be serialised into a disk queue (JOBDIR) or scrapy-redis's shared queue.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BrowserCaptureMiddleware:
+        if not crawler.settings.getbool("GOVCRAWL_WARC_ENABLED", True):
+            raise NotConfigured("GOVCRAWL_WARC_ENABLED is off")
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("playwright"):
+            attach_browser_capture(request.meta, self.crawler)

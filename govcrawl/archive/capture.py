@@ -202,7 +202,6 @@ class WarcCaptureExtension:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
-        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(ext.report_classified, signal=report_classified)
         crawler.signals.connect(ext.text_converted, signal=text_converted)
         return ext
@@ -241,13 +240,6 @@ class WarcCaptureExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.writer_for(spider)
-
-    def request_scheduled(self, request: Request, spider: Spider) -> None:
-        if request.meta.get("playwright"):
-            # browser.py builds on this module, so it is imported where it is needed.
-            from govcrawl.archive.browser import attach_browser_capture
-
-            attach_browser_capture(request.meta, self.crawler)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if request.meta.get("playwright"):

@@ -20,8 +20,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.selector import Selector
+from twisted.python.failure import Failure
 
 from govcrawl.document import SPOOLED_META
+from govcrawl.fetch.guard import record_request_failure
 from govcrawl.fetch.recognize import classify_title, normalize_title
 from govcrawl.fetch.registry import (
     has_placeholder,
@@ -370,6 +372,11 @@ class ReportSpider(scrapy.Spider):
             "spider": self.name,
             "portal": self.portal,
         }
+
+    def report_request_failure(self, failure: Failure) -> None:
+        """Errback `FailureReporter` gives every request: a spider method, so requests can be
+        serialised into disk or redis queues (see `guard.FailureReporter`)."""
+        record_request_failure(self.crawler, failure)
 
     def _stat(self, key: str) -> None:
         crawler = getattr(self, "crawler", None)

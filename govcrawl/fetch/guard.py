@@ -378,11 +378,35 @@ def first_url(request: Request) -> str:
     return redirects[0] if redirects else request.url
 
 
+ERRBACK_METHOD = "report_request_failure"
+"""Spider method FailureReporter uses as errback when the spider has one (see `arm`)."""
+
+
+def record_request_failure(crawler: Crawler, failure: Failure) -> None:
+    """Record a request's final failure with the reason a user can act on (see module).
+
+    Robots.txt refusals are obeyed policy, not failures: counted, not recorded.
+    """
+    request: Request = failure.request  # type: ignore[attr-defined]
+    maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+    category, reason = explain(failure, request, maxsize)
+    if category == "robots":
+        crawler.stats.inc_value("govcrawl/fetch/robots_disallowed")
+        return
+    url = first_url(request)
+    if url != request.url and category != "redirect_loop":
+        reason += f" (redirected to {request.url})"
+    report_failure(crawler, url, reason, category)
+
+
 class FailureReporter:
     """Arm every request with an errback that records its final failure (see module).
 
-    Requests a spider gave its own errback keep it (the spider then owns the report).
-    Robots.txt refusals are obeyed policy, not failures: counted, not recorded.
+    Requests a spider gave its own errback keep it (the spider then owns the report). The
+    errback is the spider's `report_request_failure` method when it has one (every
+    `ReportSpider` does): a request whose callbacks are spider methods can be serialised, which
+    disk queues (JOBDIR) and scrapy-redis's shared queue require. Other spiders get this
+    middleware's own method, which works in memory only.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -410,20 +434,11 @@ class FailureReporter:
 
     def arm(self, obj: Any) -> Any:
         if isinstance(obj, Request) and obj.errback is None:
-            obj.errback = self.failed
+            obj.errback = getattr(self.crawler.spider, ERRBACK_METHOD, None) or self.failed
         return obj
 
     def failed(self, failure: Failure) -> None:
-        request: Request = failure.request  # type: ignore[attr-defined]
-        maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-        category, reason = explain(failure, request, maxsize)
-        if category == "robots":
-            self.crawler.stats.inc_value("govcrawl/fetch/robots_disallowed")
-            return
-        url = first_url(request)
-        if url != request.url and category != "redirect_loop":
-            reason += f" (redirected to {request.url})"
-        report_failure(self.crawler, url, reason, category)
+        record_request_failure(self.crawler, failure)
 
 
 # -- traps ---------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ def crawls(farm: DemoFarm, tmp_path_factory: pytest.TempPathFactory) -> dict[str
             "-s", f"FEED_EXPORT_FIELDS={FIELDS}",
             "-s", "AUTOTHROTTLE_ENABLED=False",
             "-s", f"LOG_FILE={out / (portal + '.log')}",
+            # disk queues pickle every request: what scrapy-redis's shared queue needs too
+            "-s", f"JOBDIR={out / (portal + '.job')}",
         ]  # fmt: skip
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         codes = dict(
@@ -111,6 +113,15 @@ def test_portal_crawl_finds_every_report_and_no_decoy(
         assert item["kind"] == expected[url]["kind"], url
         assert item["portal"] == portal
     assert len(result["items"]) == len(found), "an item was yielded twice"
+
+
+@pytest.mark.parametrize("portal", sorted(ENTRIES))
+def test_every_request_can_be_queued_on_disk(portal: str, crawls: dict[str, dict]) -> None:
+    """Callbacks, errbacks and meta of every request survive pickling (JOBDIR, scrapy-redis)."""
+    log = crawls[portal]["log"]
+    assert "'scheduler/enqueued/disk'" in log, log[-3000:]
+    assert "scheduler/unserializable" not in log
+    assert "'scheduler/enqueued/memory'" not in log
 
 
 def test_no_request_under_a_robots_disallow(farm: DemoFarm, crawls: dict[str, dict]) -> None:
