@@ -94,6 +94,8 @@ DOWNLOADER_MIDDLEWARES = {
     "govcrawl.archive.browser.BrowserCaptureMiddleware": 960,
 }
 SPIDER_MIDDLEWARES = {
+    # Last to see a callback's output: one `metadata` record per page (outlinks, reports).
+    "govcrawl.archive.provenance.PageMetadataMiddleware": 10,
     "govcrawl.fetch.guard.FailureReporter": 20,
     "govcrawl.fetch.guard.TrapFilter": 850,
 }

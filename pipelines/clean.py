@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from govcrawl.archive.signals import report_classified, text_converted
+from govcrawl.archive.signals import text_converted
 from govcrawl.clean import CleanError, clean_source
 from govcrawl.document import Source
 from pipelines.errors import record_error
@@ -50,7 +50,6 @@ class CleanPipeline:
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         signals = self.crawler.signals
         spider = self.crawler.spider
-        signals.send_catch_log(signal=report_classified, item=item, spider=spider)
         source = source_from_item(item)
         try:
             # In a thread: OCR and LibreOffice take seconds, and the reactor they would block

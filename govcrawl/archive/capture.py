@@ -21,7 +21,7 @@ What the records can and cannot hold, given what Twisted hands to Scrapy:
   re-creates only `Content-Length`, so a chunked response is stored as a valid non-chunked
   message without a length header (the writer's docstring explains the Transfer-Encoding
   policy). Responses Scrapy flags `dataloss`/`download_stopped` get `WARC-Truncated`.
-- Metadata and conversion records name the page as `urn:govcrawl:report:<url>` and
+- Metadata and conversion records name the page as `urn:govcrawl:page:<url>` and
   `urn:text:<url>` rather than the bare URL, so replay tools never serve them as the page;
   they point at the response by WARC-Refers-To.
 - Dedup across runs (`dedup.DedupIndex`; settings `GOVCRAWL_DEDUP_ENABLED`, default on, and
@@ -36,10 +36,11 @@ What the records can and cannot hold, given what Twisted hands to Scrapy:
   as a server-not-modified revisit. For both, `meta["warc"]` names the revisit record (its
   id, file and date) with the original's payload digest. Browser traffic (`browser`) is
   always stored in full.
-- The `conversion` record of a revisited report is not written again when a conversion with
-  the same text already exists for the original payload: the text is then found by following
-  the revisit's WARC-Refers-To to the original `response` and that record's conversion. The
-  `metadata` record is always written (it holds this run's context and is what replay reads).
+- Records derived from a payload — the page's `metadata` record (`provenance`) and a report's
+  `conversion` record — are not written again for a revisit when the original `response`
+  already has one with the same content: they are found by following the revisit's
+  WARC-Refers-To. A page made something different of this time (other outlinks, another
+  classification, another URL for the same payload) gets its own record.
 - Playwright requests (`meta["playwright"]`) are rendered DOMs, not wire bytes: they are not
   written here; `browser.playwright_page_event_handlers` records the browser's own network
   traffic, and this extension only copies the main document's record into `meta["warc"]`.
@@ -52,6 +53,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -66,7 +68,7 @@ from twisted.web.http_headers import Headers as TxHeaders
 
 import govcrawl
 from govcrawl.archive.dedup import Capture, DedupIndex, record_path
-from govcrawl.archive.signals import report_classified, text_converted
+from govcrawl.archive.signals import text_converted
 from govcrawl.archive.writer import (
     IDENTICAL_PAYLOAD,
     SERVER_NOT_MODIFIED,
@@ -74,6 +76,7 @@ from govcrawl.archive.writer import (
     HttpResponse,
     RevisitTarget,
     WarcFileWriter,
+    metadata_body,
     payload_digest,
 )
 from govcrawl.document import SPOOLED_META, SpooledBody
@@ -83,24 +86,12 @@ logger = logging.getLogger(__name__)
 # Derived records get their own URI namespace (browsertrix's `urn:text:<url>` convention):
 # pywb indexes metadata and conversion records, and one carrying the page's own URL and the
 # same capture second would be replayed instead of the page (seen with pywb 2.10).
-METADATA_URI_PREFIX = "urn:govcrawl:report:"
+METADATA_URI_PREFIX = "urn:govcrawl:page:"
 CONVERSION_URI_PREFIX = "urn:text:"
 
 CONDITIONAL_META = "govcrawl_conditional"
 """`request.meta` key under which the conditional middleware puts the original `Capture`."""
 WARC_META_FIELDS = ("file", "record_id", "payload_digest", "date")
-
-METADATA_FIELDS = (
-    "kind",
-    "parent_url",
-    "list_url",
-    "spider",
-    "portal",
-    "title_hint",
-    "filename",
-    "source_url",
-    "final_url",
-)
 
 
 def request_target(url: str) -> str:
@@ -202,7 +193,6 @@ class WarcCaptureExtension:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
-        crawler.signals.connect(ext.report_classified, signal=report_classified)
         crawler.signals.connect(ext.text_converted, signal=text_converted)
         return ext
 
@@ -318,39 +308,52 @@ class WarcCaptureExtension:
             )
         )
 
-    def report_classified(self, item: dict[str, Any], spider: Spider) -> None:
-        warc = item.get("warc")
-        if not warc:
-            self.crawler.stats.inc_value("govcrawl/warc_unlinked_reports")
-            logger.warning("report %s has no response record to refer to", item.get("source_url"))
-            return
-        payload = {"report": True, **{name: item.get(name) for name in METADATA_FIELDS}}
-        payload["spider"] = payload["spider"] or spider.name
-        self.writer_for(spider).write_metadata(
-            warc["record_id"], METADATA_URI_PREFIX + _item_url(item), {"govcrawl": payload}
+    def page_processed(
+        self, url: str, warc: dict[str, Any], payload: dict[str, Any], spider: Spider
+    ) -> None:
+        """The spider is done with the page whose response record `warc` names: a `metadata`
+        record holds what it made of it (`provenance.PageMetadataMiddleware` builds it)."""
+        body = metadata_body({"govcrawl": payload})
+        self._write_derived(
+            "metadata",
+            warc,
+            body,
+            lambda: self.writer_for(spider).write_metadata(
+                warc["record_id"], METADATA_URI_PREFIX + url, {"govcrawl": payload}
+            ),
         )
 
     def text_converted(self, item: dict[str, Any], text: str, spider: Spider) -> None:
         warc = item.get("warc")
         if not warc:
             return
+        self._write_derived(
+            "conversion",
+            warc,
+            text.encode("utf-8"),
+            lambda: self.writer_for(spider).write_conversion(
+                warc["record_id"], CONVERSION_URI_PREFIX + _item_url(item), text
+            ),
+        )
+
+    def _write_derived(
+        self, kind: str, warc: dict[str, Any], body: bytes, write: Callable[[], str]
+    ) -> None:
+        """Write a record derived from a payload, unless the record `warc` names is a revisit
+        whose original already has a `kind` record with this very payload."""
+        digest = payload_digest(body)
         capture = self.index.by_record_id(warc["record_id"]) if self.index else None
         original = self.index.original_of(capture) if self.index and capture else None
-        digest = payload_digest(text.encode("utf-8"))
-        if (
-            self.index is not None
-            and capture is not None
-            and original is not None
-            and capture.record_type == "revisit"
-            and self.index.has_conversion(original.record_id, digest)
-        ):
-            self.crawler.stats.inc_value("govcrawl/warc_conversions_deduplicated")
+        if self.index is None or original is None:
+            write()
             return
-        record_id = self.writer_for(spider).write_conversion(
-            warc["record_id"], CONVERSION_URI_PREFIX + _item_url(item), text
-        )
-        if self.index is not None and original is not None:
-            self.index.add_conversion(original.record_id, digest, record_id)
+        assert capture is not None
+        if capture.record_type == "revisit" and self.index.has_derived(
+            kind, original.record_id, digest
+        ):
+            self.crawler.stats.inc_value(f"govcrawl/warc_{kind}_deduplicated")
+            return
+        self.index.add_derived(kind, original.record_id, digest, write())
 
     def spider_closed(self, spider: Spider) -> None:
         self.closed = True

@@ -50,11 +50,12 @@ CREATE TABLE IF NOT EXISTS captures (
 CREATE INDEX IF NOT EXISTS captures_digest ON captures (payload_digest)
     WHERE record_type = 'response';
 CREATE INDEX IF NOT EXISTS captures_url ON captures (url_key, seq);
-CREATE TABLE IF NOT EXISTS conversions (
+CREATE TABLE IF NOT EXISTS derived (
     payload_record_id TEXT NOT NULL,
-    text_digest       TEXT NOT NULL,
+    kind              TEXT NOT NULL CHECK (kind IN ('conversion', 'metadata')),
+    digest            TEXT NOT NULL,
     record_id         TEXT NOT NULL,
-    PRIMARY KEY (payload_record_id, text_digest)
+    PRIMARY KEY (payload_record_id, kind, digest)
 );
 """
 
@@ -155,20 +156,21 @@ class DedupIndex:
             return capture
         return self.by_record_id(capture.refers_to) if capture.refers_to else None
 
-    def add_conversion(self, payload_record_id: str, text_digest: str, record_id: str) -> None:
-        """Note that conversion record `record_id` holds text derived from the payload of the
-        `response` record `payload_record_id`."""
+    def add_derived(self, kind: str, payload_record_id: str, digest: str, record_id: str) -> None:
+        """Note that the `kind` record `record_id` (a conversion or metadata record, whose own
+        payload has `digest`) was derived from the payload of `response` `payload_record_id`."""
         with self._lock:
             self._db.execute(
-                "INSERT OR IGNORE INTO conversions VALUES (?, ?, ?)",
-                (payload_record_id, text_digest, record_id),
+                "INSERT OR IGNORE INTO derived VALUES (?, ?, ?, ?)",
+                (payload_record_id, kind, digest, record_id),
             )
 
-    def has_conversion(self, payload_record_id: str, text_digest: str) -> bool:
+    def has_derived(self, kind: str, payload_record_id: str, digest: str) -> bool:
+        """Whether a `kind` record with this payload digest exists for that response."""
         with self._lock:
             row = self._db.execute(
-                "SELECT 1 FROM conversions WHERE payload_record_id = ? AND text_digest = ?",
-                (payload_record_id, text_digest),
+                "SELECT 1 FROM derived WHERE payload_record_id = ? AND kind = ? AND digest = ?",
+                (payload_record_id, kind, digest),
             ).fetchone()
         return row is not None
 

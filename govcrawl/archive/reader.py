@@ -1,14 +1,16 @@
 """Replay reader: the reports an archive holds, as the same `Source`s the live crawl built.
 
-Reports are found by their `metadata` records (`{"govcrawl": {"report": true, …}}`, written
-when the pipeline classified an item) and paired with the `response` record they refer to. The
-two may sit in different files (rotation), so the reader makes two streaming passes: the first
-collects the small metadata payloads keyed by the response record id, the second decodes only
-the responses that are wanted, one at a time. No body is held longer than its own `Source`.
+Reports are found by the page `metadata` records (`{"govcrawl": {"reports": […], …}}`, see
+`provenance`) and paired with the `response` record they refer to. The two may sit in
+different files (rotation), so the reader makes two streaming passes: the first collects the
+small metadata payloads keyed by the response record id, the second decodes only the responses
+that are wanted, one at a time. No body is held longer than its own `Source`.
 
 Re-crawls store unchanged pages as `revisit` records (see `capture`); the first pass also
 notes every revisit's WARC-Refers-To (a few header values per revisit — the only state that
-grows with the archive), and the second pass reads the original `response` in its place.
+grows with the archive), and the second pass reads the original `response` in its place. A
+revisit whose page was made the same of as its original has no page record of its own (the
+crawl does not write an identical one twice) and takes the original's.
 """
 
 from __future__ import annotations
@@ -62,15 +64,33 @@ class _Revisit:
     content_type: str | None
 
 
-def _scan(files: list[Path]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, _Revisit]]:
-    """First pass: report metadata keyed by the record they refer to, and every revisit."""
-    wanted: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def reports_in(payload: Any) -> list[dict[str, Any]] | None:
+    """The report infos of a govcrawl `metadata` payload, or None if it is not ours.
+
+    Per-page records (`provenance`) list `reports` (empty for a list page); archives written
+    before them hold one `{"report": true, …}` record per report.
+    """
+    info = payload.get("govcrawl") if isinstance(payload, dict) else None
+    if not isinstance(info, dict):
+        return None
+    if isinstance(info.get("reports"), list):
+        return [r for r in info["reports"] if isinstance(r, dict)]
+    if info.get("report") is True:
+        return [info]
+    return None
+
+
+def _scan(
+    files: list[Path], *, with_revisits: bool = True
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, _Revisit]]:
+    """One pass: page metadata keyed by the record it refers to, and every revisit."""
+    pages: dict[str, list[dict[str, Any]]] = defaultdict(list)
     revisits: dict[str, _Revisit] = {}
     for path in files:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
                 headers = record.rec_headers
-                if record.rec_type == "revisit":
+                if record.rec_type == "revisit" and with_revisits:
                     refers_to = headers.get_header("WARC-Refers-To")
                     if refers_to:
                         record_id = headers.get_header("WARC-Record-ID")
@@ -89,13 +109,12 @@ def _scan(files: list[Path]) -> tuple[dict[str, list[dict[str, Any]]], dict[str,
                     continue
                 refers_to = headers.get_header("WARC-Refers-To")
                 try:
-                    payload = json.loads(record.content_stream().read())
+                    reports = reports_in(json.loads(record.content_stream().read()))
                 except ValueError:
                     continue
-                info = payload.get("govcrawl") if isinstance(payload, dict) else None
-                if refers_to and isinstance(info, dict) and info.get("report") is True:
-                    wanted[refers_to].append(info)
-    return wanted, revisits
+                if refers_to and reports is not None:
+                    pages[refers_to].extend(reports)
+    return pages, revisits
 
 
 def iter_report_sources(
@@ -119,16 +138,25 @@ def iter_report_sources(
     live crawl spools large downloads.
     """
     files = iter_files(paths)
-    wanted, revisits = _scan(files)
-    # record id of a response → (metadata infos, revisit or None) of the reports it feeds
+    pages, revisits = _scan(files)
+    given = set(files)
+    extra = [p for p in iter_files(originals) if p not in given]
+    # record id of a response → (report info, revisit or None) of the reports it feeds
     by_response: dict[str, list[tuple[dict[str, Any], _Revisit | None]]] = defaultdict(list)
-    for record_id, infos in wanted.items():
+    for record_id, infos in pages.items():
         revisit = revisits.get(record_id)
         target = revisit.refers_to if revisit else record_id
         by_response[target].extend((info, revisit) for info in infos)
-    del wanted, revisits
-    given = set(files)
-    extra = [p for p in iter_files(originals) if p not in given]
+    # A revisit with no page record of its own was made the same of as its original (capture
+    # writes no identical record twice): it inherits the original's, from `originals` if need be.
+    orphans = {k: r for k, r in revisits.items() if k not in pages}
+    if orphans:
+        if extra:
+            pages.update(_scan(extra, with_revisits=False)[0])
+        for revisit in orphans.values():
+            for info in pages.get(revisit.refers_to, ()):
+                by_response[revisit.refers_to].append((info, revisit))
+    del pages, revisits, orphans
     for path in [*files, *extra]:
         if not by_response:
             break

@@ -143,6 +143,11 @@ def payload_digest(body: bytes | BinaryIO) -> str:
     return "sha1:" + base64.b32encode(digest).decode("ascii")
 
 
+def metadata_body(payload: Mapping[str, Any]) -> bytes:
+    """The bytes a `metadata` record stores for `payload` (stable: keys sorted)."""
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class RevisitTarget:
     """The original `response` record a revisit refers to."""
@@ -335,7 +340,7 @@ class WarcFileWriter:
 
     def write_metadata(self, refers_to: str, target_uri: str, payload: Mapping[str, Any]) -> str:
         """A `metadata` record (JSON body) about the record `refers_to`; returns its id."""
-        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        body = metadata_body(payload)
         return self._write_resource("metadata", refers_to, target_uri, body, "application/json")
 
     def write_conversion(self, refers_to: str, target_uri: str, text: str) -> str:

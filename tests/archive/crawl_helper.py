@@ -19,7 +19,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 from govcrawl.archive.browser import archive_page_method, playwright_page_event_handlers
-from govcrawl.archive.signals import report_classified, text_converted
+from govcrawl.archive.signals import text_converted
 
 
 class SignalPipeline:
@@ -32,7 +32,6 @@ class SignalPipeline:
 
     def process_item(self, item: dict[str, Any], spider: scrapy.Spider) -> dict[str, Any]:
         signals = self.crawler.signals
-        signals.send_catch_log(signal=report_classified, item=item, spider=spider)
         text = item["body"].decode("utf-8", "replace")
         signals.send_catch_log(signal=text_converted, item=item, text=text, spider=spider)
         return {"source_url": item["source_url"]}
@@ -92,6 +91,7 @@ def main() -> None:
     settings = {
         "EXTENSIONS": {"govcrawl.archive.capture.WarcCaptureExtension": 100},
         "ITEM_PIPELINES": {"__main__.SignalPipeline": 100},
+        "SPIDER_MIDDLEWARES": {"govcrawl.archive.provenance.PageMetadataMiddleware": 10},
         "GOVCRAWL_OUT": spec["out"],
         "GOVCRAWL_RUN_ID": "test-run",
         "ROBOTSTXT_OBEY": True,

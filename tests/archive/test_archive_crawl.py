@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -161,13 +162,16 @@ def test_metadata_and_conversion_records_refer_to_responses(crawl: dict[str, Any
     by_id = {r["warc"].get_header("WARC-Record-ID"): r for r in records}
     metadata = [r for r in records if r["type"] == "metadata"]
     conversions = [r for r in records if r["type"] == "conversion"]
-    # /plain was fetched twice; the revisit's identical text is not stored again.
-    assert (len(metadata), len(conversions)) == (5, 4)
+    # One page record for each of the 8 pages the spider saw (robots.txt and the 302 are not
+    # pages); /plain was fetched twice, and the revisit's identical text is not stored again.
+    assert (len(metadata), len(conversions)) == (8, 4)
+    reports = [json.loads(r["stored"])["govcrawl"]["reports"] for r in metadata]
+    assert sum(map(len, reports)) == 5
     for record in metadata + conversions:
         target = by_id[record["warc"].get_header("WARC-Refers-To")]
         assert target["type"] in ("response", "revisit")
         uri = target["warc"].get_header("WARC-Target-URI")
-        prefix = "urn:govcrawl:report:" if record["type"] == "metadata" else "urn:text:"
+        prefix = "urn:govcrawl:page:" if record["type"] == "metadata" else "urn:text:"
         assert record["warc"].get_header("WARC-Target-URI") == prefix + uri
     plain = [c for c in conversions if c["warc"].get_header("WARC-Target-URI").endswith("/plain")]
     assert [c["stored"] for c in plain] == [PLAIN.encode()]

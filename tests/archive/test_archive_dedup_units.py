@@ -17,7 +17,7 @@ from govcrawl.archive.conditional import ConditionalRequestMiddleware, read_stor
 from govcrawl.archive.dedup import Capture, DedupIndex
 from govcrawl.archive.reader import iter_report_sources
 from govcrawl.archive.recover import recover
-from govcrawl.archive.signals import report_classified, text_converted
+from govcrawl.archive.signals import text_converted
 from govcrawl.archive.writer import IDENTICAL_PAYLOAD, SERVER_NOT_MODIFIED, payload_digest
 
 PAGE = "<html><body><p>二〇二三年政府信息公开工作年度报告</p></body></html>".encode()
@@ -52,7 +52,7 @@ def test_index_survives_reopening_and_keys_urls_canonically(tmp_path: Path) -> N
             warc_file="b.warc.gz",
         )
     )
-    index.add_conversion("<urn:1>", "sha1:TEXT", "<urn:3>")
+    index.add_derived("conversion", "<urn:1>", "sha1:TEXT", "<urn:3>")
     index.close()
 
     reopened = DedupIndex(db)
@@ -65,8 +65,8 @@ def test_index_survives_reopening_and_keys_urls_canonically(tmp_path: Path) -> N
     assert original is not None and original.record_id == "<urn:1>"
     revisit = reopened.last_capture("http://x.gov.cn/copy")
     assert revisit is not None and reopened.original_of(revisit) == original
-    assert reopened.has_conversion("<urn:1>", "sha1:TEXT")
-    assert not reopened.has_conversion("<urn:2>", "sha1:TEXT")
+    assert reopened.has_derived("conversion", "<urn:1>", "sha1:TEXT")
+    assert not reopened.has_derived("conversion", "<urn:2>", "sha1:TEXT")
     assert reopened.original_for_digest("sha1:OTHER") is None
     reopened.close()
 
@@ -105,7 +105,8 @@ def download(
     return request, response
 
 
-def report(crawler, request: scrapy.Request, body: bytes) -> None:
+def report(extension, request: scrapy.Request, body: bytes) -> None:
+    crawler = extension.crawler
     item = {
         "source_url": request.url,
         "final_url": request.url,
@@ -115,7 +116,9 @@ def report(crawler, request: scrapy.Request, body: bytes) -> None:
         "spider": "portal",
         "portal": "test",
     }
-    crawler.signals.send_catch_log(report_classified, item=item, spider=crawler.spider)
+    page = {"page": request.url, "spider": "portal", "portal": "test", "list_url": None,
+            "parent_url": None, "outlinks": [], "reports": [dict(item, body=None)]}  # fmt: skip
+    extension.page_processed(request.url, request.meta["warc"], page, crawler.spider)
     crawler.signals.send_catch_log(
         text_converted, item=item, text=body.decode(), spider=crawler.spider
     )
@@ -140,8 +143,8 @@ def test_identical_payload_under_another_url_is_a_revisit(tmp_path: Path) -> Non
         second, _ = download(extension, "http://x.gov.cn/mirror/a.html", stored)
         empty_one, _ = download(extension, "http://x.gov.cn/e1", b"")
         empty_two, _ = download(extension, "http://x.gov.cn/e2", b"")
-        report(crawler, first, PAGE)
-        report(crawler, second, PAGE)
+        report(extension, first, PAGE)
+        report(extension, second, PAGE)
         seen.update(first=first.meta["warc"], second=second.meta["warc"])
         seen["empty"] = (empty_one.meta["warc"], empty_two.meta["warc"])
         seen["stats"] = crawler.stats.get_stats()
@@ -170,7 +173,7 @@ def test_identical_payload_under_another_url_is_a_revisit(tmp_path: Path) -> Non
     assert [c["warc"].get_header("WARC-Refers-To") for c in conversions] == [
         seen["first"]["record_id"]
     ]
-    assert seen["stats"]["govcrawl/warc_conversions_deduplicated"] == 1
+    assert seen["stats"]["govcrawl/warc_conversion_deduplicated"] == 1
     sources = {s.url: s for s in iter_report_sources([path])}
     mirror = sources["http://x.gov.cn/mirror/a.html"]
     assert mirror.body == PAGE
@@ -190,7 +193,7 @@ def test_not_modified_is_a_revisit_and_replays_the_original(tmp_path: Path) -> N
         assert middleware.process_request(request, crawler.spider) is None
         assert b"If-None-Match" not in request.headers
         done, _ = download(extension, url, stored)
-        report(crawler, done, PAGE)
+        report(extension, done, PAGE)
         first.update(done.meta["warc"])
 
     (file1,) = run_one(tmp_path, run1)
@@ -212,7 +215,7 @@ def test_not_modified_is_a_revisit_and_replays_the_original(tmp_path: Path) -> N
         assert replayed.headers[b"Content-Encoding"] == b"gzip"
         assert replayed.headers[b"Content-Type"] == b"text/html; charset=utf-8"
         assert "revisit" in replayed.flags
-        report(crawler, request, PAGE)
+        report(extension, request, PAGE)
         second.update(request.meta["warc"])
         # POST requests are never made conditional.
         post = scrapy.Request(url, method="POST", body=b"a=1")
@@ -258,7 +261,7 @@ def test_report_whose_original_is_missing_is_skipped_with_a_warning(
 
     def run2(crawler, extension, middleware) -> None:
         request, _ = download(extension, "http://x.gov.cn/b", stored)
-        report(crawler, request, PAGE)
+        report(extension, request, PAGE)
 
     (file2,) = run_one(tmp_path, run2)
     with caplog.at_level(logging.WARNING, logger="govcrawl.archive.reader"):
