@@ -62,6 +62,8 @@ class PortalEntry:
     max_pages: int = 200
     allowed_paths: tuple[str, ...] = ()
     raw_start_urls: tuple[str, ...] = field(default=(), compare=False)
+    registry_version: str | None = field(default=None, compare=False)
+    """sha1 of the registry file the entry came from (`registry_version`), for the warcinfo."""
     """The start URLs as written, before placeholder resolution."""
 
     @property
@@ -121,7 +123,12 @@ def load_registry(
     Raises RegistryError when the file breaks the schema.
     """
     registry = _registry_path(path, settings)
-    entries = parse_registry(registry.read_text(encoding="utf-8"), str(registry))
+    raw = registry.read_bytes()
+    version = hashlib.sha1(raw).hexdigest()
+    entries = [
+        replace(e, registry_version=version)
+        for e in parse_registry(raw.decode("utf-8"), str(registry))
+    ]
     if not resolve:
         return entries
     manifest = Path(manifest) if manifest else manifest_path(settings)

@@ -7,6 +7,7 @@ replay then rebuilds from the revisits through the first run's files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -80,6 +81,11 @@ def by_type(runs: dict[str, Any], files: list[Path], kind: str) -> list[dict[str
 def test_every_file_passes_warcio_check(runs: dict[str, Any]) -> None:
     assert runs["files1"] and runs["files2"]
     assert all(warcio_ok(path) for path in runs["files1"] + runs["files2"])
+    version = hashlib.sha1((REPO / "data" / "portals.toml").read_bytes()).hexdigest()
+    for path in runs["files1"] + runs["files2"]:
+        warcinfo = runs["loaded"][path][0]
+        assert warcinfo["type"] == "warcinfo"
+        assert f"govcrawl-registry-version: {version}".encode() in warcinfo["stored"]
 
 
 def test_second_run_revisits_every_unchanged_response(runs: dict[str, Any]) -> None:

@@ -113,7 +113,17 @@ def test_duplicate_ids_are_reported() -> None:
 def test_robots_ignore_switches_robots_off_for_that_spider() -> None:
     text = ENTRY.replace("start_urls", 'robots = "ignore"\nrobots_reason = "mirror"\nstart_urls')
     [entry] = parse_registry(text)
-    assert spider_class(entry).custom_settings == {"ROBOTSTXT_OBEY": False}
+    assert spider_class(entry).custom_settings["ROBOTSTXT_OBEY"] is False
+
+
+def test_spiders_carry_the_registry_version_into_their_settings(tmp_path: Path) -> None:
+    registry = tmp_path / "portals.toml"
+    registry.write_text(ENTRY, encoding="utf-8")
+    [entry] = load_registry(registry, resolve=False)
+    assert entry.registry_version == hashlib.sha1(registry.read_bytes()).hexdigest()
+    assert spider_class(entry).custom_settings == {
+        "GOVCRAWL_REGISTRY_VERSION": entry.registry_version
+    }
 
 
 def test_spider_loader_lists_one_spider_per_entry(

@@ -58,6 +58,9 @@ def spider_class(entry: PortalEntry, module: str | None = None) -> type[ReportSp
     }
     if module:
         attrs["__module__"] = module
+    # The warcinfo of every WARC file names the registry version the crawl ran from.
+    custom: dict[str, object] = {"GOVCRAWL_REGISTRY_VERSION": entry.registry_version}
     if entry.robots == "ignore":
-        attrs["custom_settings"] = {"ROBOTSTXT_OBEY": False}
+        custom["ROBOTSTXT_OBEY"] = False
+    attrs["custom_settings"] = custom
     return type(class_name(entry.id), (base,), attrs)
