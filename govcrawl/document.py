@@ -19,6 +19,16 @@ SPOOLED_META = "govcrawl_spooled"
 """`request.meta` / `response.meta` key under which the download handler leaves a `SpooledBody`."""
 
 
+TEXT_TYPES = ("text/", "html", "xml", "json", "javascript")
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """Pages a spider parses whole (HTML, XML and JSON lists), as opposed to documents it only
+    hands on: a large body of this kind is loaded back into memory rather than left spooled."""
+    lowered = (content_type or "").lower()
+    return any(kind in lowered for kind in TEXT_TYPES)
+
+
 @dataclass(frozen=True)
 class SpooledBody:
     """A response body too large to hold in memory, written to a file as it arrived.

@@ -21,10 +21,12 @@ headers are sent; if it fails after a 304 arrived, the request is sent again unc
 from __future__ import annotations
 
 import dataclasses
-import io
 import logging
+import os
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -37,6 +39,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from govcrawl.archive.capture import CONDITIONAL_META, dedup_db_path
 from govcrawl.archive.dedup import Capture, DedupIndex, record_path
 from govcrawl.archive.writer import ORIG_PREFIX
+from govcrawl.document import SPOOLED_META, SpooledBody, is_text_type
 
 logger = logging.getLogger(__name__)
 
@@ -47,44 +50,72 @@ _VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
 
 @dataclasses.dataclass(frozen=True)
 class StoredResponse:
-    """The HTTP status, header fields and stored (still content-encoded) body of a record."""
+    """The HTTP status, header fields and stored (still content-encoded) body of a record.
+
+    A body larger than the spool threshold is in the file `spooled` names and `body` is empty.
+    """
 
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
     protocol: str
+    spooled: SpooledBody | None = None
 
 
-def read_stored_response(warc_dir: Path, capture: Capture) -> StoredResponse:
-    """Seek to `capture`'s gzip member and parse its `response` record.
+def read_stored_response(
+    warc_dir: Path,
+    capture: Capture,
+    *,
+    spool_dir: Path | None = None,
+    spool_threshold: int = 0,
+) -> StoredResponse:
+    """Seek to `capture`'s gzip member and parse its `response` record, streaming.
 
-    Raises `OSError` when the file is missing and `ValueError` when the bytes there are not
-    the indexed record.
+    With `spool_dir`, a stored body over `spool_threshold` bytes is copied into a file there
+    rather than read into memory. Raises `OSError` when the file is missing and `ValueError`
+    when the bytes there are not the indexed record.
     """
     path = record_path(warc_dir, capture.warc_file)
     if path is None:
         raise FileNotFoundError(warc_dir / capture.warc_file)
     with path.open("rb") as handle:
         handle.seek(capture.offset)
-        member = handle.read(capture.length)
-    try:
-        record = next(iter(ArchiveIterator(io.BytesIO(member))))
-    except (StopIteration, ArchiveLoadFailed) as exc:
-        raise ValueError(f"no WARC record at {path}:{capture.offset}") from exc
-    if record.rec_headers.get_header("WARC-Record-ID") != capture.record_id:
-        raise ValueError(f"{path}:{capture.offset} is not record {capture.record_id}")
-    http = record.http_headers
-    headers = [
-        (name.encode("latin-1"), value.encode("latin-1"))
-        for name, value in http.headers
-        if not name.encode("latin-1").startswith(ORIG_PREFIX)
-    ]
+        try:
+            record = next(iter(ArchiveIterator(handle)))
+        except (StopIteration, ArchiveLoadFailed) as exc:
+            raise ValueError(f"no WARC record at {path}:{capture.offset}") from exc
+        if record.rec_headers.get_header("WARC-Record-ID") != capture.record_id:
+            raise ValueError(f"{path}:{capture.offset} is not record {capture.record_id}")
+        http = record.http_headers
+        headers = [
+            (name.encode("latin-1"), value.encode("latin-1"))
+            for name, value in http.headers
+            if not name.encode("latin-1").startswith(ORIG_PREFIX)
+        ]
+        body, spooled = b"", None
+        payload_size = (record.length or 0) - len(http.headers_buff or b"")
+        if spool_dir is not None and payload_size > spool_threshold:
+            spooled = _spool(record.raw_stream, spool_dir, http.get_header("Content-Encoding"))
+        else:
+            body = record.raw_stream.read()
     return StoredResponse(
         status=int(http.get_statuscode()),
         headers=headers,
-        body=record.raw_stream.read(),
+        body=body,
         protocol=http.protocol,
+        spooled=spooled,
     )
+
+
+def _spool(stream: BinaryIO, directory: Path, content_encoding: str | None) -> SpooledBody:
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        dir=directory, prefix="stored-", suffix=".part", delete=False
+    ) as spool:
+        shutil.copyfileobj(stream, spool, 1024 * 1024)
+        size = spool.tell()
+    encodings = tuple(e.strip().lower() for e in (content_encoding or "").split(",") if e.strip())
+    return SpooledBody(path=spool.name, size=size, content_encoding=encodings)
 
 
 class ConditionalRequestMiddleware:
@@ -93,7 +124,12 @@ class ConditionalRequestMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.warc_dir = Path(settings.get("GOVCRAWL_OUT", "data/out")) / "warc"
+        out = Path(settings.get("GOVCRAWL_OUT", "data/out"))
+        self.warc_dir = out / "warc"
+        # Beside the download handler's spool: large archived attachments replayed after a 304
+        # are handed on as files too; clean removes each, `spider_closed` the folder.
+        self.spool_dir = out / "spool" / f"stored-{os.getpid()}"
+        self.spool_threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", 8 * 1024 * 1024)
         self._index: DedupIndex | None = None
 
     @property
@@ -117,6 +153,7 @@ class ConditionalRequestMiddleware:
     def spider_closed(self, spider: Spider) -> None:
         if self._index is not None:
             self._index.close()
+        shutil.rmtree(self.spool_dir, ignore_errors=True)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if (
@@ -151,12 +188,21 @@ class ConditionalRequestMiddleware:
         if original is None or response.status != 304:
             return response
         try:
-            stored = read_stored_response(self.warc_dir, original)
+            stored = read_stored_response(
+                self.warc_dir,
+                original,
+                # pages stay in memory: the spider parses them whole
+                spool_dir=None if is_text_type(original.content_type) else self.spool_dir,
+                spool_threshold=self.spool_threshold,
+            )
         except (OSError, ValueError) as exc:
             logger.warning("cannot replay %s after 304 (%s); fetching it again", request.url, exc)
             self.crawler.stats.inc_value("govcrawl/conditional_refetch")
             return _unconditional(request)
         self.crawler.stats.inc_value("govcrawl/conditional_not_modified")
+        if stored.spooled is not None:
+            request.meta[SPOOLED_META] = stored.spooled
+            self.crawler.stats.inc_value("govcrawl/conditional_spooled")
         headers = Headers()
         for name, value in stored.headers:
             headers.appendlist(name, value)

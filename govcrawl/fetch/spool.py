@@ -36,7 +36,7 @@ from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_excep
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from govcrawl.document import SPOOLED_META, SpooledBody
+from govcrawl.document import SPOOLED_META, SpooledBody, is_text_type
 
 logger = logging.getLogger(__name__)
 
@@ -176,9 +176,6 @@ class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler):
             self.spool_directory.parent.rmdir()
 
 
-TEXT_TYPES = ("text/", "html", "xml", "json", "javascript")
-
-
 class SpooledTextMiddleware:
     """Loads spooled pages back into memory so spiders can parse them; leaves documents on disk.
 
@@ -193,8 +190,7 @@ class SpooledTextMiddleware:
         spooled: SpooledBody | None = request.meta.get(SPOOLED_META)
         if spooled is None:
             return response
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-        if not any(kind in content_type for kind in TEXT_TYPES):
+        if not is_text_type(response.headers.get(b"Content-Type", b"").decode("latin-1")):
             return response
         path = Path(spooled.path)
         body = path.read_bytes()

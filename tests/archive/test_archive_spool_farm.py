@@ -48,7 +48,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         farm.write_manifest(manifest)
         held = crawl(manifest, base / "held")
         spooled = crawl(manifest, base / "spooled", "GOVCRAWL_SPOOL_THRESHOLD=2048")
-    return {"held": held, "spooled": spooled, "out": base / "spooled"}
+        log = len(farm.request_log)
+        # again: every answer is a 304, and the archived attachments come back spooled
+        again = crawl(manifest, base / "spooled", "GOVCRAWL_SPOOL_THRESHOLD=2048")
+        statuses = {status for *_, status in farm.request_log[log:]}
+    return {
+        "held": held,
+        "spooled": spooled,
+        "again": again[len(spooled) :],
+        "statuses": statuses,
+        "out": base / "spooled",
+    }
 
 
 def test_spooled_crawl_gives_the_same_records(runs: dict[str, Any]) -> None:
@@ -60,8 +70,15 @@ def test_spooled_crawl_gives_the_same_records(runs: dict[str, Any]) -> None:
     assert not any((runs["out"] / "spool").rglob("*")) if (runs["out"] / "spool").exists() else True
 
 
+def test_recrawl_replays_spooled_originals_after_304(runs: dict[str, Any]) -> None:
+    assert runs["statuses"] == {304}
+    assert sorted(map(without_provenance, runs["again"])) == sorted(
+        map(without_provenance, runs["held"])
+    )
+
+
 def test_replay_spooling_its_payloads_rebuilds_the_records(runs: dict[str, Any]) -> None:
-    live = {r["source"]["warc_record_id"]: r for r in runs["spooled"]}
+    live = {r["source"]["warc_record_id"]: r for r in runs["spooled"] + runs["again"]}
     sources = list(iter_report_sources([runs["out"] / "warc"], spool_threshold=2048))
     assert sorted(s.warc_record_id for s in sources) == sorted(live)
     replayed = 0
