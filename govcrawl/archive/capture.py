@@ -1,11 +1,13 @@
 """Scrapy extension that writes every HTTP exchange of a crawl to WARC as it was on the wire.
 
-Existing Scrapy WARC plugins serialise responses from downloader-middleware output, after
+Middleware-based Scrapy WARC plugins (scrapy-warcio and the like) serialise responses after
 HttpCompressionMiddleware has decoded the body and rewritten the headers. This extension
 listens to `response_downloaded`, which Scrapy sends straight after the download handler and
 before any downloader middleware's `process_response`, so the record holds the body with its
 Content-Encoding intact, and robots.txt, redirects and error statuses are archived like any
-other response.
+other response. scrapy-webarchive listens there too, but writes `HTTP/1.0` status and request
+lines, drops the query string from the request line, and loses the whole exchange when a header
+value is not UTF-8 (a GBK file name in Content-Disposition); see `bench/webarchive.py`.
 
 What the records can and cannot hold, given what Twisted hands to Scrapy:
 

@@ -72,6 +72,7 @@ def test_spooled_crawl_gives_the_same_records(runs: dict[str, Any]) -> None:
 
 def test_recrawl_replays_spooled_originals_after_304(runs: dict[str, Any]) -> None:
     assert runs["statuses"] == {304}
+    assert "'govcrawl/conditional_spooled'" in (runs["out"] / "crawl.log").read_text("utf-8")
     assert sorted(map(without_provenance, runs["again"])) == sorted(
         map(without_provenance, runs["held"])
     )
