@@ -9,6 +9,11 @@ PYTHON  ?= python3
 PYWB_VENV := .venv-pywb
 PYWB      := $(PYWB_VENV)/bin/wayback
 
+# scrapy-webarchive (the archive benchmark's baseline) pins Scrapy<2.12 and warcio 1.7.4: it is
+# installed without its dependencies into .venv-bench, which sees .venv's packages beneath it.
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
 .PHONY: install demo test bench lint format clean
 
 install: $(STAMP) $(SYSDEPS) $(PYWB)
@@ -35,7 +40,14 @@ demo: install
 test: install
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
-bench: install
+$(BENCH_STAMP): $(STAMP)
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --no-deps scrapy-webarchive==0.5.3 warc-knot==0.2.5
+	echo "import site; site.addsitedir('$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')')" \
+	  > "$$($(BENCH_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/govcrawl-venv.pth"
+	touch $@
+
+bench: install $(BENCH_STAMP)
 	$(PY) -m bench
 
 lint: install

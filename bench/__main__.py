@@ -1,12 +1,18 @@
-"""`python -m bench [NAME…]` runs the benchmarks (all by default): extract, discovery, archive."""
+"""`python -m bench [NAME…]` runs the benchmarks (all by default): extract, discovery, archive,
+webarchive."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import archive, discovery, extract
+from bench import archive, discovery, extract, webarchive
 
-BENCHMARKS = {"extract": extract.main, "discovery": discovery.main, "archive": archive.main}
+BENCHMARKS = {
+    "extract": extract.main,
+    "discovery": discovery.main,
+    "archive": archive.main,
+    "webarchive": webarchive.main,
+}
 
 
 def main(argv: list[str]) -> int:
