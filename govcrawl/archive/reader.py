@@ -80,12 +80,22 @@ def reports_in(payload: Any) -> list[dict[str, Any]] | None:
     return None
 
 
-def _scan(
-    files: list[Path], *, with_revisits: bool = True
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, _Revisit]]:
-    """One pass: page metadata keyed by the record it refers to, and every revisit."""
+@dataclass
+class _Scan:
+    """What the first pass keeps: reports by the record they describe, revisits, and which
+    revisits have a page record of their own. Pages without reports leave nothing behind, so
+    the state grows with reports and revisits, not with pages."""
+
+    reports: dict[str, list[dict[str, Any]]]
+    revisits: dict[str, _Revisit]
+    described: set[str]
+
+
+def _scan(files: list[Path], *, with_revisits: bool = True) -> _Scan:
+    """One pass over `files`; a page record always follows the record it describes."""
     pages: dict[str, list[dict[str, Any]]] = defaultdict(list)
     revisits: dict[str, _Revisit] = {}
+    described: set[str] = set()
     for path in files:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
@@ -112,9 +122,13 @@ def _scan(
                     reports = reports_in(json.loads(record.content_stream().read()))
                 except ValueError:
                     continue
-                if refers_to and reports is not None:
+                if not refers_to or reports is None:
+                    continue
+                if refers_to in revisits:
+                    described.add(refers_to)
+                if reports:
                     pages[refers_to].extend(reports)
-    return pages, revisits
+    return _Scan(pages, revisits, described)
 
 
 def iter_report_sources(
@@ -138,7 +152,8 @@ def iter_report_sources(
     live crawl spools large downloads.
     """
     files = iter_files(paths)
-    pages, revisits = _scan(files)
+    scan = _scan(files)
+    pages, revisits = scan.reports, scan.revisits
     given = set(files)
     extra = [p for p in iter_files(originals) if p not in given]
     # record id of a response → (report info, revisit or None) of the reports it feeds
@@ -149,14 +164,14 @@ def iter_report_sources(
         by_response[target].extend((info, revisit) for info in infos)
     # A revisit with no page record of its own was made the same of as its original (capture
     # writes no identical record twice): it inherits the original's, from `originals` if need be.
-    orphans = {k: r for k, r in revisits.items() if k not in pages}
+    orphans = {k: r for k, r in revisits.items() if k not in scan.described}
     if orphans:
         if extra:
-            pages.update(_scan(extra, with_revisits=False)[0])
+            pages.update(_scan(extra, with_revisits=False).reports)
         for revisit in orphans.values():
             for info in pages.get(revisit.refers_to, ()):
                 by_response[revisit.refers_to].append((info, revisit))
-    del pages, revisits, orphans
+    del scan, pages, revisits, orphans
     for path in [*files, *extra]:
         if not by_response:
             break
