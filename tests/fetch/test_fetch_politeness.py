@@ -100,7 +100,7 @@ def test_the_page_budget_bounds_list_and_navigation_pages(farm: DemoFarm, tmp_pa
 def test_responses_over_download_maxsize_are_dropped(farm: DemoFarm, tmp_path: Path) -> None:
     manifest = tmp_path / "farm.json"
     farm.write_manifest(manifest)
-    limit = 40_000
+    limit = 60_000
     env = {"GOVCRAWL_DEMO_MANIFEST": str(manifest)}
     items, log = scrapy(
         tmp_path, "crawl", "demo_ucap_county", "-s", f"DOWNLOAD_MAXSIZE={limit}", env=env

@@ -29,6 +29,7 @@ from govcrawl.demo_farm.sites.base import (
     report_entry,
     site_rng,
 )
+from govcrawl.demo_farm.sites.chrome import Portal, site_chrome
 from govcrawl.demo_farm.sites.common import site_decoys, site_reports, unique_number
 
 PORTAL = "庆阳市人民政府"
@@ -77,17 +78,31 @@ def _json(payload: dict, *, status: int = 200, day: date = date(2024, 1, 1)) -> 
     return Resource(body, "application/json; charset=utf-8", modified_at(day), status=status)
 
 
+CHROME = Portal(
+    key="gkmlpt",
+    name=PORTAL,
+    site_code="6210000001",
+    icp="陇ICP备05001234号",
+    path_style="/{group}/{code}/",
+    columns=(
+        ("政务公开", "/gkmlpt/index"),
+        ("年报", f"/gkmlpt/index#{REPORTS_CAT}"),
+        ("互动交流", "/hdjl/"),
+    ),
+    host="www.zgqingyang.gov.cn",
+)
+
+
 def _layout(title: str, inner: str, head: str = "") -> str:
+    chrome = site_chrome(CHROME)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n"
-        f'<meta name="SiteName" content="{PORTAL}">\n{head}</head><body>\n'
-        f'<div class="header"><div class="logo">{PORTAL}</div><ul class="nav">'
-        '<li><a href="/">首页</a></li><li><a href="/gkmlpt/index">政务公开</a></li>'
-        '<li><a href="/gkmlpt/index">政府信息公开</a></li><li><a href="/hdjl/">互动交流</a></li>'
-        "</ul></div>\n"
+        f'<meta name="SiteName" content="{PORTAL}">\n{chrome.head}{head}</head><body>\n'
+        f"{chrome.top}"
+        f'<div class="header"><div class="logo">{PORTAL}</div></div>\n'
         f"{inner}\n"
-        f'<div class="footer">主办：{PORTAL}办公室 网站标识码：6210000001 陇ICP备05001234号</div>\n'
+        f"{chrome.bottom}"
         "</body></html>\n"
     )
 

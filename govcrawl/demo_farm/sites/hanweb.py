@@ -27,6 +27,7 @@ from govcrawl.demo_farm.sites.base import (
     seed_entry,
     site_rng,
 )
+from govcrawl.demo_farm.sites.chrome import Portal, site_chrome
 from govcrawl.demo_farm.sites.common import (
     seed_published,
     seeds_by_id,
@@ -103,21 +104,36 @@ USER_BOX = (
 )
 
 
+CHROME = Portal(
+    key="hanweb",
+    name=COUNTY,
+    site_code="6210240001",
+    icp="陇ICP备12000456号-1",
+    path_style="/col/col{n}/index.html",
+    columns=(
+        ("政务公开", "/col/col100/index.html"),
+        ("互动交流", "/col/col200/index.html"),
+        ("政务服务", "/col/col300/index.html"),
+    ),
+    host="www.hsxzf.gov.cn",
+)
+
+
 def _layout(title: str, inner: str) -> str:
+    chrome = site_chrome(CHROME)
     return (
         "<!DOCTYPE html>\n<html><head>\n"
         '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">\n'
         '<meta charset="gb2312">\n'
         f"<title>{esc(title)}</title>\n"
         '<meta name="SiteName" content="合水县人民政府">\n'
+        f"{chrome.head}"
         "</head><body>\n"
+        f"{chrome.top}"
         f'<div class="header"><div class="logo">{COUNTY}</div>{USER_BOX}</div>\n'
-        '<div class="nav"><a href="/">首页</a> <a href="/col/col100/index.html">政务公开</a> '
-        '<a href="/col/col100/index.html">政府信息公开</a> <a href="/col/col200/index.html">'
-        '互动交流</a> <a href="/col/col300/index.html">办事服务</a></div>\n'
         f"{inner}\n"
-        '<div class="footer">主办单位：合水县人民政府办公室 &nbsp; 网站标识码：6210240001 '
-        "&nbsp; 陇ICP备12000456号-1 &nbsp; 技术支持：大汉网络</div>\n"
+        '<div class="footer">技术支持：大汉网络</div>\n'
+        f"{chrome.bottom}"
         "</body></html>\n"
     )
 

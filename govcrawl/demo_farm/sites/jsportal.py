@@ -24,6 +24,7 @@ from govcrawl.demo_farm.sites.base import (
     site_rng,
     static_resource,
 )
+from govcrawl.demo_farm.sites.chrome import Portal, site_chrome
 from govcrawl.demo_farm.sites.common import site_decoys, site_reports, unique_number
 
 PORTAL = "平凉市人民政府"
@@ -68,18 +69,33 @@ class JsPortalSite(Site):
         )
 
 
-def _page(title: str, inner: str, head: str = "") -> str:
+CHROME = Portal(
+    key="jsportal",
+    name=PORTAL,
+    site_code="6208000001",
+    icp="陇ICP备06001234号",
+    path_style="/{group}/{code}.html",
+    columns=(
+        ("政务公开", "/xxgk/ndbg/list.html?page=1"),
+        ("年报", "/xxgk/ndbg/list.html?page=1"),
+        ("互动交流", "/hdjl.html"),
+    ),
+    host="www.pingliang.gov.cn",
+)
+
+
+def _page(title: str, inner: str, head: str = "", *, shell: bool = False) -> str:
+    """A page; the list shell carries the chrome as script state, so it stays a shell."""
+    chrome = site_chrome(CHROME, spa=shell)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"{head}</head><body>\n"
-        f'<header><div class="brand">{PORTAL}</div><nav><a href="/">首页</a> '
-        '<a href="/xxgk/ndbg/list.html?page=1">政务公开</a> '
-        '<a href="/xxgk/ndbg/list.html?page=1">政府信息公开</a> <a href="/hdjl.html">互动交流</a>'
-        "</nav></header>\n"
+        f"{chrome.head}{head}</head><body>\n"
+        f"{chrome.top}"
+        f'<header><div class="brand">{PORTAL}</div></header>\n'
         f"<main>{inner}</main>\n"
-        f"<footer>{PORTAL}办公室主办 陇ICP备06001234号</footer>\n</body></html>\n"
+        f"{chrome.bottom}</body></html>\n"
     )
 
 
@@ -128,7 +144,10 @@ def build(seed: int) -> JsPortalSite:
         f"<noscript>本栏目共{pages}页，请启用JavaScript后浏览。</noscript>\n"
         '<script src="/static/list.js"></script>'
     )
-    site.add("/xxgk/ndbg/list.html", html_resource(_page(f"政府信息公开年报-{PORTAL}", shell)))
+    site.add(
+        "/xxgk/ndbg/list.html",
+        html_resource(_page(f"政府信息公开年报-{PORTAL}", shell, shell=True)),
+    )
     home = (
         '<section><h2>政务公开</h2><ul><li><a href="/xxgk/ndbg/list.html?page=1">'
         "政府信息公开年报</a></li></ul></section>"

@@ -25,6 +25,7 @@ from govcrawl.demo_farm.sites.base import (
     report_entry,
     site_rng,
 )
+from govcrawl.demo_farm.sites.chrome import docshare_chrome
 from govcrawl.demo_farm.sites.common import (
     seed_published,
     seeds_by_id,
@@ -66,6 +67,7 @@ class MirrorSite(Site):
 
 
 def _layout(title: str, inner: str) -> str:
+    chrome = docshare_chrome(MIRROR)
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n"
@@ -74,7 +76,7 @@ def _layout(title: str, inner: str) -> str:
         '<form action="/search.html" class="search"><input name="q" placeholder="搜索文档">'
         '<button>搜索</button></form><a href="javascript:;" class="login">登录</a> '
         '<a href="javascript:;">注册</a> <a href="javascript:;" class="vip">开通VIP</a></div>\n'
-        f"{inner}\n"
+        f"{chrome.top}{inner}\n"
         '<div class="login-modal" style="display:none"><h3>账号+密码登录</h3>'
         '<input placeholder="手机号/用户名"><input type="password" placeholder="密码">'
         '<a href="javascript:;">登录</a><p>还没有账号？<a href="javascript:;">立即注册</a></p>'
@@ -82,6 +84,7 @@ def _layout(title: str, inner: str) -> str:
         '<div class="footer"><p>本站所有文档均由用户上传，仅供学习交流，如有侵权请联系删除。</p>'
         "<p>客服QQ：800012345 工作时间：9:00-18:00</p>"
         "<p>备案号：鲁ICP备18012345号-2 鲁公网安备37010202000123号</p></div>\n"
+        f"{chrome.bottom}"
         "</body></html>\n"
     )
 

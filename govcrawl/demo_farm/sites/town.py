@@ -34,6 +34,7 @@ from govcrawl.demo_farm.sites.base import (
     report_entry,
     site_rng,
 )
+from govcrawl.demo_farm.sites.chrome import Portal, site_chrome
 from govcrawl.demo_farm.sites.common import site_decoys, site_reports, unique_number
 
 TOWN = "太白镇人民政府"
@@ -79,16 +80,26 @@ def decoy_pdf(title: str, agency: str, rng: random.Random) -> bytes:
     return buf.getvalue()
 
 
+CHROME = Portal(
+    key="town",
+    name=TOWN,
+    site_code="6210240012",
+    icp="陇ICP备15001234号",
+    path_style="/{group}/{code}/",
+    columns=(("政务公开", "/zwgk/"), ("年报", "/zwgk/"), ("互动交流", "/hdjl/")),
+    host="tbz.hsxzf.gov.cn",
+)
+
+
 def _layout(title: str, inner: str) -> str:
+    chrome = site_chrome(CHROME)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title></head><body>\n"
-        f'<div id="top"><h1>{TOWN}</h1><p>'
-        '<a href="/">首页</a> | <a href="/zwgk/">政务公开</a> | '
-        '<a href="/zwgk/">政府信息公开</a> | '
-        '<a href="/hdjl/">互动交流</a></p></div>\n'
+        f"<title>{esc(title)}</title>\n{chrome.head}</head><body>\n"
+        f"{chrome.top}"
+        f'<div id="top"><div class="logo">{TOWN}</div></div>\n'
         f"{inner}\n"
-        f'<div id="footer"><p>{TOWN} 版权所有 陇ICP备15001234号</p></div>\n</body></html>\n'
+        f"{chrome.bottom}</body></html>\n"
     )
 
 

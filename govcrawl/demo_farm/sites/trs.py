@@ -25,6 +25,7 @@ from govcrawl.demo_farm.sites.base import (
     site_rng,
     static_resource,
 )
+from govcrawl.demo_farm.sites.chrome import Portal, site_chrome
 from govcrawl.demo_farm.sites.common import (
     seed_published,
     seeds_by_id,
@@ -46,18 +47,25 @@ class TrsSite(Site):
     disallow = ("/private/",)
 
 
-def _layout(title: str, inner: str, *, home: str = "/") -> str:
-    nav = "".join(
-        f'<li><a href="{href}">{label}</a></li>'
-        for label, href in (
-            ("首页", home),
-            ("政务公开", "/xxgk/"),
-            ("政府信息公开", "/xxgk/"),
-            ("互动交流", "/hdjl/"),
-            ("办事服务", "/bsfw/"),
-            ("走进定西", "/zjdx/"),
-        )
-    )
+CHROME = Portal(
+    key="trs",
+    name=CITY,
+    site_code="6211000001",
+    icp="陇ICP备05000123号",
+    path_style="/{group}/{code}/",
+    columns=(
+        ("政务公开", "/xxgk/"),
+        ("年报", "/xxgk/ndbg/"),
+        ("互动交流", "/hdjl/"),
+        ("政务服务", "/bsfw/"),
+        ("走进定西", "/zjdx/"),
+    ),
+    host="www.dingxi.gov.cn",
+)
+
+
+def _layout(title: str, inner: str) -> str:
+    chrome = site_chrome(CHROME)
     return (
         '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
         '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
@@ -65,17 +73,14 @@ def _layout(title: str, inner: str, *, home: str = "/") -> str:
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n'
         f"<title>{esc(title)}</title>\n"
         '<meta name="SiteName" content="定西市人民政府" />\n'
+        f"{chrome.head}"
         '<link href="/static/trs/style.css" rel="stylesheet" type="text/css" />\n'
         '<script type="text/javascript" src="/static/trs/page.js"></script>\n'
         "</head><body>\n"
-        '<div class="top"><span>今天是：<script>document.write(new Date().toLocaleDateString())'
-        "</script></span><a href='javascript:;'>无障碍浏览</a> <a href='javascript:;'>长者模式</a>"
-        "</div>\n"
-        f'<div class="header"><div class="logo">{CITY}</div>'
-        f'<ul class="nav">{nav}</ul></div>\n'
+        f"{chrome.top}"
+        f'<div class="header"><div class="logo">{CITY}</div></div>\n'
         f"{inner}\n"
-        '<div class="footer"><p>主办：定西市人民政府办公室 承办：定西市大数据中心</p>'
-        "<p>网站标识码：6211000001 陇ICP备05000123号 甘公网安备 62110202000123号</p></div>\n"
+        f"{chrome.bottom}"
         "</body></html>\n"
     )
 

@@ -25,6 +25,7 @@ from govcrawl.demo_farm.sites.base import (
     report_entry,
     site_rng,
 )
+from govcrawl.demo_farm.sites.chrome import Portal, site_chrome
 from govcrawl.demo_farm.sites.common import site_decoys, site_reports, unique_number
 
 PORTAL = "静宁县人民政府"
@@ -39,22 +40,38 @@ class UcapSite(Site):
     name = PORTAL
 
 
+CHROME = Portal(
+    key="ucap",
+    name=PORTAL,
+    site_code="6208260001",
+    icp="陇ICP备09001234号",
+    path_style="/{group}/{code}/index.shtml",
+    columns=(
+        ("首页", "/index.shtml"),
+        ("政务公开", "/xxgk/index.shtml"),
+        ("年报", "/xxgk/ndbg/index.shtml"),
+        ("互动交流", "/hdjl/index.shtml"),
+    ),
+    host="www.jingning.gov.cn",
+)
+
+
 def _layout(title: str, inner: str) -> str:
+    chrome = site_chrome(CHROME)
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n"
         '<meta name="Generator" content="Ucap CMS">\n'
         f'<meta name="SiteName" content="{PORTAL}">\n'
+        f"{chrome.head}"
         '<link rel="stylesheet" href="/ucap/site/css/common.css">\n'
         '<script src="/ucap/site/js/ucap.page.js"></script>\n'
         "</head><body>\n"
-        f'<div class="header"><div class="logo">{PORTAL}</div><div class="nav">'
-        '<a href="/index.shtml">首页</a> <a href="/xxgk/index.shtml">政务公开</a> '
-        '<a href="/xxgk/index.shtml">政府信息公开</a> <a href="/hdjl/index.shtml">互动交流</a>'
-        "</div></div>\n"
+        f"{chrome.top}"
+        f'<div class="header"><div class="logo">{PORTAL}</div></div>\n'
         f"{inner}\n"
-        f'<div class="footer">主办：{PORTAL}办公室 网站标识码：6208260001 陇ICP备09001234号 '
-        "技术支持：开普云</div>\n</body></html>\n"
+        '<div class="footer">技术支持：开普云</div>\n'
+        f"{chrome.bottom}</body></html>\n"
     )
 
 

@@ -28,6 +28,7 @@ from govcrawl.demo_farm.sites.base import (
     site_rng,
     static_resource,
 )
+from govcrawl.demo_farm.sites.chrome import Portal, site_chrome
 from govcrawl.demo_farm.sites.common import (
     seed_published,
     seeds_by_id,
@@ -75,21 +76,61 @@ def _disposition(filename: str, spelling: str) -> str:
     return f'attachment; filename="{quote(filename, safe="")}"'
 
 
+CHROME = Portal(
+    key="vsb",
+    name=BUREAU,
+    site_code="6403230012",
+    icp="宁ICP备08000321号",
+    path_style="/{group}/{code}.htm",
+    columns=(
+        ("首页", "/index.htm"),
+        ("政务公开", "/xxgk/ndbg.htm"),
+        ("互动交流", "/hdjl.htm"),
+        ("水利要闻", "/slyw.htm"),
+    ),
+    host="swj.yanchi.gov.cn",
+    extra_menus=(
+        (
+            "水利要闻",
+            "slyw",
+            (
+                ("水利要闻", "slyw"),
+                ("通知公告", "tzgg"),
+                ("基层动态", "jcdt"),
+                ("图片新闻", "tpxw"),
+            ),
+        ),
+        (
+            "水利业务",
+            "ywgz",
+            (
+                ("水资源管理", "szygl"),
+                ("水利工程建设", "slgcjs"),
+                ("防汛抗旱", "fxkh"),
+                ("农村饮水安全", "ncysaq"),
+                ("河湖长制", "hhzz"),
+                ("水土保持", "stbc"),
+            ),
+        ),
+    ),
+)
+
+
 def _layout(title: str, inner: str) -> str:
+    chrome = site_chrome(CHROME)
     return (
         "<!DOCTYPE html>\n<html><head>\n"
         '<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />\n'
         f"<title>{esc(title)}</title>\n"
         '<meta name="description" content="盐池县水务局" />\n'
+        f"{chrome.head}"
         '<link rel="stylesheet" href="/static/vsb/style.css" />\n'
         "<!--Announced by Visual SiteBuilder 9-->\n"
         "</head><body>\n"
-        f'<div class="head"><h2>{BUREAU}</h2><ul class="menu">'
-        '<li><a href="/index.htm">首页</a></li><li><a href="/xxgk/ndbg.htm">政务公开</a></li>'
-        '<li><a href="/xxgk/ndbg.htm">政府信息公开</a></li><li><a href="/hdjl.htm">互动交流</a>'
-        '</li><li><a href="/slyw.htm">水利要闻</a></li></ul></div>\n'
+        f"{chrome.top}"
+        f'<div class="head"><h2>{BUREAU}</h2></div>\n'
         f"{inner}\n"
-        '<div class="foot">版权所有：盐池县水务局 地址：盐池县花马池镇 宁ICP备08000321号</div>\n'
+        f"{chrome.bottom}"
         "</body></html>\n"
     )
 
