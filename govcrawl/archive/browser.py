@@ -34,7 +34,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy_playwright.page import PageMethod
 
 from govcrawl.archive.capture import WarcCaptureExtension, request_target
-from govcrawl.archive.writer import HttpRequest, HttpResponse, WarcFileWriter
+from govcrawl.archive.writer import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +97,15 @@ def is_main_document(response: Any) -> bool:
         return False
 
 
-async def archive_response(response: Any, writer: WarcFileWriter) -> dict | None:
-    """Write one Playwright response as a request/response pair; None for non-HTTP URLs."""
+async def archive_response(
+    response: Any, extension: WarcCaptureExtension, spider: Any
+) -> dict | None:
+    """Write one Playwright response as a request/response pair (a revisit when its payload is
+    already archived, as for Scrapy's downloads); None for non-HTTP URLs."""
     if urlparse(response.url).scheme not in ("http", "https"):
         return None
     url, request, http_response = await exchange_from_playwright(response)
-    return writer.write_exchange(url, request, http_response)
+    return extension.archive_exchange(url, request, http_response, spider)
 
 
 def playwright_page_event_handlers(
@@ -122,7 +125,7 @@ def playwright_page_event_handlers(
             _pending.setdefault(page, set()).add(task)
             task.add_done_callback(lambda done: _pending.get(page, set()).discard(done))
         try:
-            info = await archive_response(response, extension.writer_for(crawler.spider))
+            info = await archive_response(response, extension, crawler.spider)
         except Exception:
             logger.exception("could not archive browser response %s", response.url)
             crawler.stats.inc_value("govcrawl/warc_playwright_errors")

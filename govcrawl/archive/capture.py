@@ -36,8 +36,9 @@ What the records can and cannot hold, given what Twisted hands to Scrapy:
   stay resolvable within the collection). A 304 answer to a conditional request (the
   `conditional.ConditionalRequestMiddleware` put the original capture into `meta`) is written
   as a server-not-modified revisit. For both, `meta["warc"]` names the revisit record (its
-  id, file and date) with the original's payload digest. Browser traffic (`browser`) is
-  always stored in full.
+  id, file and date) with the original's payload digest. The browser's own traffic
+  (`browser`) goes through the same `archive_exchange`: it sends no validators, so an
+  unchanged script or page comes back as an identical-payload revisit.
 - Records derived from a payload — the page's `metadata` record (`provenance`) and a report's
   `conversion` record — are not written again for a revisit when the original `response`
   already has one with the same content: they are found by following the revisit's
@@ -137,9 +138,14 @@ def dedup_db_path(settings: Any) -> Path:
     return Path(settings.get("GOVCRAWL_OUT", "data/out")) / "warc" / "dedup.sqlite3"
 
 
-def _header(headers: Any, name: str) -> str | None:
-    value = headers.get(name)
-    return value.decode("latin-1") if value else None
+def _header(response: HttpResponse, name: str) -> str | None:
+    """The first value of header `name` (any case) as received, or None."""
+    wanted = name.lower().encode("latin-1")
+    for field, value in response.headers:
+        field_bytes = field if isinstance(field, bytes) else field.encode("latin-1")
+        if field_bytes.lower() == wanted:
+            return value.decode("latin-1") if isinstance(value, bytes) else value
+    return None
 
 
 def http_response_from_scrapy(response: Response, request: Request) -> HttpResponse:
@@ -241,21 +247,37 @@ class WarcCaptureExtension:
         request.meta["warc"] = {name: info[name] for name in WARC_META_FIELDS}
 
     def archive(self, response: Response, request: Request, spider: Spider) -> dict:
-        """Write the exchange as a response or, when the index allows, as a revisit."""
+        """Write a Scrapy download as a response or, when the index allows, as a revisit."""
+        return self.archive_exchange(
+            response.url,
+            http_request_from_scrapy(request),
+            http_response_from_scrapy(response, request),
+            spider,
+            conditional=request.meta.get(CONDITIONAL_META),
+        )
+
+    def archive_exchange(
+        self,
+        url: str,
+        wire_request: HttpRequest,
+        wire_response: HttpResponse,
+        spider: Spider,
+        *,
+        conditional: Capture | None = None,
+    ) -> dict:
+        """Write one exchange (a Scrapy download or the browser's own traffic) as a response,
+        or as a revisit when it answers a conditional request with 304 or its payload is
+        already archived."""
         writer = self.writer_for(spider)
-        url = response.url
-        wire_request = http_request_from_scrapy(request)
-        wire_response = http_response_from_scrapy(response, request)
         if not self.dedup:
             return writer.write_exchange(url, wire_request, wire_response)
         if self.index is None:
             self.index = DedupIndex(dedup_db_path(self.crawler.settings))
         stats = self.crawler.stats
-        conditional: Capture | None = request.meta.get(CONDITIONAL_META)
         revisit: tuple[str, Capture, str] | None = None
-        if conditional is not None and response.status == 304:
+        if conditional is not None and wire_response.status == 304:
             revisit = (SERVER_NOT_MODIFIED, conditional, "not_modified")
-        elif (response.body or wire_response.body_file) and wire_response.truncated is None:
+        elif (wire_response.body or wire_response.body_file) and wire_response.truncated is None:
             with wire_response.open_body() as payload:
                 digest = payload_digest(payload)
             original = self.index.original_for_digest(digest)
@@ -266,11 +288,11 @@ class WarcCaptureExtension:
             info = writer.write_revisit(
                 url, wire_request, wire_response, profile=profile, refers_to=_target(original)
             )
-            self._index(url, info, response, "revisit", original)
+            self._index(url, info, wire_response, "revisit", original)
             stats.inc_value(f"govcrawl/warc_revisits_{kind}")
             return info
         info = writer.write_exchange(url, wire_request, wire_response)
-        self._index(url, info, response, "response", None)
+        self._index(url, info, wire_response, "response", None)
         stats.inc_value("govcrawl/warc_responses")
         return info
 
@@ -278,14 +300,13 @@ class WarcCaptureExtension:
         self,
         url: str,
         info: dict,
-        response: Response,
+        response: HttpResponse,
         record_type: str,
         original: Capture | None,
     ) -> None:
         assert self.index is not None
-        headers = response.headers
-        etag, modified = _header(headers, "ETag"), _header(headers, "Last-Modified")
-        content_type = _header(headers, "Content-Type")
+        etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
+        content_type = _header(response, "Content-Type")
         status = response.status
         if original is not None and status == 304:
             # A 304 may omit validators and entity headers; they stay those of the original.

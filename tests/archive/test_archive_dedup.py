@@ -140,11 +140,6 @@ def test_revisits_are_much_smaller_than_the_responses_they_replace(runs: dict[st
     assert revisit_bytes < original_bytes / 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 4 asks ≤ 5 %; on the farm's small pages (≈ 5 KB compressed) each unchanged "
-    "exchange still costs a revisit, a request and a report metadata record (≈ 1.8 KB): ≈ 19 %",
-)
 def test_second_run_bytes_are_at_most_five_percent_of_the_first(runs: dict[str, Any]) -> None:
     first = sum(p.stat().st_size for p in runs["files1"])
     second = sum(p.stat().st_size for p in runs["files2"])
