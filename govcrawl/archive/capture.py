@@ -272,7 +272,7 @@ class WarcCaptureExtension:
         if not self.dedup:
             return writer.write_exchange(url, wire_request, wire_response)
         if self.index is None:
-            self.index = DedupIndex(dedup_db_path(self.crawler.settings))
+            self.index = DedupIndex.shared(dedup_db_path(self.crawler.settings))
         stats = self.crawler.stats
         revisit: tuple[str, Capture, str] | None = None
         if conditional is not None and wire_response.status == 304:

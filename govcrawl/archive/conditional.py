@@ -136,7 +136,7 @@ class ConditionalRequestMiddleware:
     def index(self) -> DedupIndex:
         """Opened on first use, so a crawl that fetches nothing leaves no index file."""
         if self._index is None:
-            self._index = DedupIndex(dedup_db_path(self.crawler.settings))
+            self._index = DedupIndex.shared(dedup_db_path(self.crawler.settings))
         return self._index
 
     @classmethod

@@ -24,6 +24,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from w3lib.url import canonicalize_url
 
@@ -101,9 +102,33 @@ class Capture:
 
 
 class DedupIndex:
-    """The payload-digest and URL index of one archive (a sqlite file, WAL mode)."""
+    """The payload-digest and URL index of one archive (a sqlite file, WAL mode).
+
+    Crawlers of one process share one instance per file (`shared`): a run crawls every portal
+    in its own crawler, each with a capture extension and a conditional middleware, and eight
+    connections to one sqlite file spent most of their time in each other's write locks
+    (measured: 3.4 ms per statement, against well under 0.1 ms on one connection).
+    """
+
+    _shared: ClassVar[dict[Path, DedupIndex]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def shared(cls, path: str | Path) -> DedupIndex:
+        """This process's index for `path`; each caller `close`s it once when done."""
+        key = Path(path).resolve()
+        with cls._shared_lock:
+            index = cls._shared.get(key)
+            if index is None:
+                index = cls._shared[key] = cls(key)
+                index._shared_key = key
+            else:
+                index._users += 1
+            return index
 
     def __init__(self, path: str | Path) -> None:
+        self._users = 1
+        self._shared_key: Path | None = None
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Browser (Playwright) events may come from another thread; one lock serialises use.
@@ -175,6 +200,13 @@ class DedupIndex:
         return row is not None
 
     def close(self) -> None:
+        """Close the connection once its last user (of a shared index) is done."""
+        with DedupIndex._shared_lock:
+            self._users -= 1
+            if self._users > 0:
+                return
+            if self._shared_key is not None:
+                DedupIndex._shared.pop(self._shared_key, None)
         with self._lock:
             self._db.close()
 
