@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Request, signals
-from scrapy.core.downloader.handlers.http11 import _ScrapyAgent
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler, _ScrapyAgent
 from scrapy.crawler import Crawler
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import Response
@@ -129,7 +129,34 @@ class _SpoolingAgent(_ScrapyAgent):
         return super()._cb_bodyready(txresponse, request)
 
 
-class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler):
+class _PoolCloseWithoutRace(HTTP11DownloadHandler):
+    """Scrapy's `close` with its give-up timer made harmless.
+
+    Scrapy fires the pool's close Deferred itself after `_disconnect_timeout` in case the
+    connections hang, and cancels that timer when the Deferred fires. Under the asyncio reactor
+    the cancel runs only when the awaiting coroutine resumes; a busy loop (other crawlers of the
+    run cleaning PDFs) lets the timer fire first on an already-fired Deferred, and Twisted logs
+    a CRITICAL AlreadyCalledError at the end of the run. The timer here checks first.
+    """
+
+    async def close(self) -> None:
+        from twisted.internet import reactor
+
+        closed = self._pool.closeCachedConnections()
+
+        def give_up() -> None:
+            if not closed.called:
+                closed.callback(None)
+
+        timer = reactor.callLater(self._disconnect_timeout, give_up)
+        try:
+            await maybe_deferred_to_future(closed)
+        finally:
+            if timer.active():
+                timer.cancel()
+
+
+class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler, _PoolCloseWithoutRace):
     """http/https handler: the browser for `meta["playwright"]`, else a spooling HTTP/1.1 agent."""
 
     def __init__(self, crawler: Crawler) -> None:
