@@ -48,6 +48,26 @@ def spool_directory(settings: Any) -> Path:
     return Path(settings.get("GOVCRAWL_OUT", "data/out")) / "spool"
 
 
+def remove_stale_spools(root: Path) -> list[Path]:
+    """Remove the spool folders of processes that are gone (a crawl killed with -9 leaves its
+    bodies behind); returns what was removed. Folders are named `<pid>-…` or `stored-<pid>`."""
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for folder in root.iterdir():
+        digits = folder.name.removeprefix("stored-").split("-", 1)[0]
+        if not folder.is_dir() or not digits.isdigit():
+            continue
+        try:
+            os.kill(int(digits), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except PermissionError:  # alive, another user's
+            continue
+    return removed
+
+
 class BodySpool:
     """The body buffer of one response: bytes in memory, then a file past the threshold.
 
@@ -164,7 +184,10 @@ class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler, _PoolCloseWithout
         settings = crawler.settings
         # One folder per crawler: several crawlers of one run share GOVCRAWL_OUT, and each
         # removes only its own bodies when its engine stops.
-        self.spool_directory = spool_directory(settings) / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        root = spool_directory(settings)
+        self.spool_directory = root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        for stale in remove_stale_spools(root):
+            logger.info("removed the spool of a crawl that did not finish: %s", stale)
         self.threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", DEFAULT_THRESHOLD)
         crawler.signals.connect(self._remove_spool, signal=signals.engine_stopped)
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from archive_site import BLOCK, big_blocks, load, run_crawl, warcio_check
 from govcrawl import settings as project
 from govcrawl.archive.reader import iter_files
 from govcrawl.archive.writer import payload_digest
+from govcrawl.fetch.spool import remove_stale_spools
 
 MIB = 48
 HANDLERS = {
@@ -90,3 +94,20 @@ def test_spooling_keeps_the_body_out_of_memory(site: str, spooled: dict, tmp_pat
     streamed_kib, held_kib = spooled["stats"]["peak_rss_kib"], held["peak_rss_kib"]
     # Holding a 48 MiB body costs Scrapy's buffer plus the Response's copy; spooled, neither.
     assert held_kib - streamed_kib > MIB * 1024, (streamed_kib, held_kib)
+
+
+def test_spools_of_dead_crawls_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folders = {
+        "dead": tmp_path / f"{dead.pid}-abcd1234",
+        "dead_stored": tmp_path / f"stored-{dead.pid}",
+        "live": tmp_path / f"{os.getpid()}-abcd1234",
+        "other": tmp_path / "notes",
+    }
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "body-x.part").write_bytes(b"x")
+    removed = remove_stale_spools(tmp_path)
+    assert sorted(removed) == sorted([folders["dead"], folders["dead_stored"]])
+    assert folders["live"].exists() and folders["other"].exists()
