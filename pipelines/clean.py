@@ -7,6 +7,7 @@ makes live and replayed records equal.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,19 @@ from twisted.internet.threads import deferToThread
 
 from govcrawl.archive.signals import text_converted
 from govcrawl.clean import CleanError, clean_source
-from govcrawl.document import Source
+from govcrawl.document import CleanDocument, Source
 from pipelines.errors import record_error
+
+_CLEANING = threading.Lock()
+"""One document cleaned at a time per process. The readers under clean (lxml parsers inside
+trafilatura, pdfminer, pdfium for OCR) are not documented as safe to run on several threads at
+once, every crawler of a run shares the reactor's thread pool, and the GIL gives CPU-bound
+parsing no parallelism anyway; the thread only keeps the reactor free."""
+
+
+def _clean_alone(source: Source) -> CleanDocument:
+    with _CLEANING:
+        return clean_source(source)
 
 
 def source_from_item(item: dict[str, Any]) -> Source:
@@ -54,7 +66,7 @@ class CleanPipeline:
         try:
             # In a thread: OCR and LibreOffice take seconds, and the reactor they would block
             # serves every portal of the run.
-            document = await maybe_deferred_to_future(deferToThread(clean_source, source))
+            document = await maybe_deferred_to_future(deferToThread(_clean_alone, source))
         except CleanError as exc:
             record_error(self.crawler, source.url, "clean", str(exc))
             raise DropItem(f"clean failed for {source.url}: {exc}") from exc
