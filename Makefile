@@ -37,8 +37,9 @@ $(SYSDEPS): scripts/install-system-deps.sh
 demo: install
 	$(PY) -m govcrawl demo --out data/demo
 
+# PYTHONFAULTHANDLER reaches every crawl the tests start: a native crash prints its stack.
 test: install
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	PYTHONFAULTHANDLER=1 $(PY) -m pytest -q -n 2 --dist loadgroup
 
 $(BENCH_STAMP): $(STAMP)
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
