@@ -15,6 +15,9 @@ from typing import Literal
 SourceKind = Literal["portal", "attachment", "mirror"]
 
 
+SPOOL_THRESHOLD = 8 * 1024 * 1024
+"""Default size past which a payload is kept on disk rather than in memory (download, replay,
+local files); the crawl's `GOVCRAWL_SPOOL_THRESHOLD` setting overrides it."""
 SPOOLED_META = "govcrawl_spooled"
 """`request.meta` / `response.meta` key under which the download handler leaves a `SpooledBody`."""
 

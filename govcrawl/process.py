@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govcrawl.archive.reader import SPOOL_THRESHOLD, iter_report_sources
+from govcrawl.archive.reader import iter_report_sources
 from govcrawl.archive.writer import payload_digest
 from govcrawl.clean import CleanError, clean_source
-from govcrawl.document import Source, SpooledBody
+from govcrawl.document import SPOOL_THRESHOLD, Source, SpooledBody
 from govcrawl.extract import build_record
 from govcrawl.store import RecordStore
 

@@ -39,7 +39,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from govcrawl.archive.capture import CONDITIONAL_META, dedup_db_path
 from govcrawl.archive.dedup import Capture, DedupIndex, record_path
 from govcrawl.archive.writer import ORIG_PREFIX
-from govcrawl.document import SPOOLED_META, SpooledBody, is_text_type
+from govcrawl.document import SPOOL_THRESHOLD, SPOOLED_META, SpooledBody, is_text_type
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class ConditionalRequestMiddleware:
         # Beside the download handler's spool: large archived attachments replayed after a 304
         # are handed on as files too; clean removes each, `spider_closed` the folder.
         self.spool_dir = out / "spool" / f"stored-{os.getpid()}"
-        self.spool_threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", 8 * 1024 * 1024)
+        self.spool_threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", SPOOL_THRESHOLD)
         self._index: DedupIndex | None = None
 
     @property

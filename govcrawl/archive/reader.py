@@ -28,13 +28,11 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from govcrawl.archive.writer import SERVER_NOT_MODIFIED
-from govcrawl.document import Source, SpooledBody
+from govcrawl.document import SPOOL_THRESHOLD, Source, SpooledBody
 
 logger = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
-SPOOL_THRESHOLD = 8 * 1024 * 1024
-"""Stored payloads above this size are replayed from a temporary file (the crawl's default)."""
 SPOOL_BLOCK = 1024 * 1024
 
 

@@ -36,11 +36,9 @@ from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_excep
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from govcrawl.document import SPOOLED_META, SpooledBody, is_text_type
+from govcrawl.document import SPOOL_THRESHOLD, SPOOLED_META, SpooledBody, is_text_type
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_THRESHOLD = 8 * 1024 * 1024
 
 
 def spool_directory(settings: Any) -> Path:
@@ -188,7 +186,7 @@ class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler, _PoolCloseWithout
         self.spool_directory = root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         for stale in remove_stale_spools(root):
             logger.info("removed the spool of a crawl that did not finish: %s", stale)
-        self.threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", DEFAULT_THRESHOLD)
+        self.threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", SPOOL_THRESHOLD)
         crawler.signals.connect(self._remove_spool, signal=signals.engine_stopped)
 
     async def download_request(self, request: Request) -> Response:
