@@ -14,14 +14,19 @@ NEWSPIDER_MODULE = "spiders"
 USER_AGENT = "govcrawl/0.1 (research archive of government information disclosure annual reports)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Politeness per portal: at most 4 requests in flight (fewer than the 6 connections one browser
+# opens to a host), paced by AutoThrottle, which spaces requests by the server's own latency and
+# so slows down as soon as the portal does; 429/503 answers wait for Retry-After
+# (govcrawl.fetch.guard). A portal that needs gentler treatment says so in its registry entry
+# (`concurrency`, `delay`).
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 RETRY_TIMES = 2
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
-AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 DEPTH_LIMIT = 8
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False

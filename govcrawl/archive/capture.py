@@ -217,6 +217,15 @@ class WarcCaptureExtension:
             "isPartOf": settings.get("GOVCRAWL_RUN_ID") or str(uuid.uuid4()),
             "spider": spider_name,
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "govcrawl-politeness": (
+                f"concurrency {settings.getint('CONCURRENT_REQUESTS_PER_DOMAIN')} per host; "
+                f"delay {settings.getfloat('DOWNLOAD_DELAY')} s; autothrottle "
+                + (
+                    f"target {settings.getfloat('AUTOTHROTTLE_TARGET_CONCURRENCY')}"
+                    if settings.getbool("AUTOTHROTTLE_ENABLED")
+                    else "off"
+                )
+            ),
             "http-header-user-agent": settings.get("USER_AGENT"),
             "govcrawl-registry-version": settings.get("GOVCRAWL_REGISTRY_VERSION"),
         }

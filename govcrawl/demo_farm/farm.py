@@ -15,7 +15,7 @@ import socket
 import sys
 import threading
 from collections import Counter
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -48,7 +48,8 @@ class SiteServer:
     """One site outside the demo farm on its own port (benchmarks serve big generated sites).
 
     Keeps only a count of answers per status, not a request log, so a crawl of 10,000 pages
-    does not grow the serving process.
+    does not grow the serving process; and the most requests it was ever answering at once,
+    which is what a portal feels of a crawler's politeness.
     """
 
     def __init__(
@@ -56,8 +57,10 @@ class SiteServer:
     ) -> None:
         self.site = site
         self.statuses: Counter[int] = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._lock = threading.Lock()
-        self._server = _Server((host, port), make_handler(site, self._count, latency))
+        self._server = _Server((host, port), self._gauged(make_handler(site, self._count, latency)))
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"site-{site.key}", daemon=True
         )
@@ -65,6 +68,32 @@ class SiteServer:
     def _count(self, site: str, method: str, path: str, status: int) -> None:
         with self._lock:
             self.statuses[status] += 1
+
+    def _gauged(self, handler: type[BaseHTTPRequestHandler]) -> type[BaseHTTPRequestHandler]:
+        """The handler class, counting the requests being answered (latency wait included)."""
+        server = self
+
+        class GaugedHandler(handler):  # type: ignore[misc,valid-type]
+            def handle_one_request(self) -> None:
+                # The request line is read inside; a keep-alive connection waiting for its next
+                # request is idle, not in flight, so count from the first byte received.
+                try:
+                    waiting = self.rfile.peek(1)
+                except (TimeoutError, ConnectionError):
+                    waiting = b""
+                if not waiting:
+                    self.close_connection = True
+                    return
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    super().handle_one_request()
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+        return GaugedHandler
 
     @property
     def url(self) -> str:

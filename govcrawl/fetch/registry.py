@@ -30,7 +30,17 @@ FAMILIES = ("trs", "hanweb", "vsb", "gkmlpt", "ucap", "generic", "jsonapi", "mir
 LEVELS = ("province", "city", "county", "town", "department")
 KINDS = ("portal", "mirror")
 REQUIRED = ("id", "name", "agency", "region", "level", "family", "start_urls", "kind")
-OPTIONAL = ("needs_browser", "robots", "robots_reason", "max_pages", "allowed_paths")
+OPTIONAL = (
+    "needs_browser",
+    "robots",
+    "robots_reason",
+    "max_pages",
+    "allowed_paths",
+    "concurrency",
+    "delay",
+)
+MAX_CONCURRENCY = 8
+"""No portal gets more connections at once than a browser opens to one host (6–8)."""
 
 _PLACEHOLDER = re.compile(r"\{demo:([a-z0-9_]+)\}")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -61,10 +71,14 @@ class PortalEntry:
     robots_reason: str | None = None
     max_pages: int = 200
     allowed_paths: tuple[str, ...] = ()
+    concurrency: int | None = None
+    """Most requests in flight to the portal at once; None keeps the project default."""
+    delay: float | None = None
+    """Fewest seconds between two requests to the portal (AutoThrottle never goes below it)."""
     raw_start_urls: tuple[str, ...] = field(default=(), compare=False)
+    """The start URLs as written, before placeholder resolution."""
     registry_version: str | None = field(default=None, compare=False)
     """sha1 of the registry file the entry came from (`registry_version`), for the warcinfo."""
-    """The start URLs as written, before placeholder resolution."""
 
     @property
     def is_demo(self) -> bool:
@@ -186,6 +200,8 @@ def parse_registry(text: str, origin: str = "<registry>") -> list[PortalEntry]:
                 robots_reason=table.get("robots_reason"),
                 max_pages=int(table.get("max_pages", 200)),
                 allowed_paths=tuple(table.get("allowed_paths", ())),
+                concurrency=table.get("concurrency"),
+                delay=float(table["delay"]) if "delay" in table else None,
                 raw_start_urls=urls,
             )
         )
@@ -233,6 +249,16 @@ def _check(table: dict[str, Any]) -> list[str]:
         errors.append("allowed_paths must be a list of paths starting with /")
     if "needs_browser" in table and not isinstance(table["needs_browser"], bool):
         errors.append("needs_browser must be true or false")
+    concurrency = table.get("concurrency", 1)
+    if (
+        not isinstance(concurrency, int)
+        or isinstance(concurrency, bool)
+        or not 1 <= concurrency <= MAX_CONCURRENCY
+    ):
+        errors.append(f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}")
+    delay = table.get("delay", 0)
+    if not isinstance(delay, int | float) or isinstance(delay, bool) or not 0 <= delay <= 600:
+        errors.append("delay must be a number of seconds from 0 to 600")
     return errors
 
 

@@ -62,6 +62,8 @@ def test_truncated_response_is_marked_and_warcinfo_names_the_run(tmp_path: Path)
             "ROBOTSTXT_OBEY": False,
             "GOVCRAWL_RUN_ID": "run-42",
             "GOVCRAWL_REGISTRY_VERSION": "2024.1",
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+            "DOWNLOAD_DELAY": 2,
         },
     )
     spider = scrapy.Spider("trs_dingxi")
@@ -77,7 +79,12 @@ def test_truncated_response_is_marked_and_warcinfo_names_the_run(tmp_path: Path)
             (r.rec_type, r.rec_headers, r.content_stream().read()) for r in ArchiveIterator(stream)
         )
     info = records[0][2].decode()
-    for line in ("isPartOf: run-42", "robots: ignore", "govcrawl-registry-version: 2024.1"):
+    for line in (
+        "isPartOf: run-42",
+        "robots: ignore",
+        "govcrawl-registry-version: 2024.1",
+        "govcrawl-politeness: concurrency 1 per host; delay 2.0 s; autothrottle",
+    ):
         assert line in info
     response_headers = records[1][1]
     assert response_headers.get_header("WARC-Truncated") == "disconnect"

@@ -1,6 +1,6 @@
 """Politeness in real crawls of farm portals: robots.txt, the page budget, DOWNLOAD_MAXSIZE.
 
-The project settings switch these on (with AutoThrottle and 2 requests per host); these tests
+The project settings switch these on (with AutoThrottle and 4 requests per portal); these tests
 run `scrapy` in a subprocess with the project's settings, as `govcrawl crawl` does, and check
 what the farm saw.
 """
@@ -70,7 +70,7 @@ def test_project_settings_are_polite() -> None:
     settings = get_project_settings()
     assert settings.getbool("ROBOTSTXT_OBEY")
     assert settings.getbool("AUTOTHROTTLE_ENABLED")
-    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert 1 <= settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 6  # a browser opens 6
     assert 0 < settings.getint("DOWNLOAD_MAXSIZE") <= 1024**3
 
 

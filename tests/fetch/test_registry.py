@@ -98,6 +98,11 @@ def test_a_valid_entry_parses() -> None:
         (('"https://www.example.gov.cn', '"ftp://www.example.gov.cn'), "neither http"),
         (('kind = "portal"', 'kind = "portal"\nmax_pages = 0'), "max_pages"),
         (('kind = "portal"', 'kind = "portal"\ncolour = "red"'), "unknown keys"),
+        (('kind = "portal"', 'kind = "portal"\nconcurrency = 0'), "concurrency"),
+        (('kind = "portal"', 'kind = "portal"\nconcurrency = 20'), "concurrency"),
+        (('kind = "portal"', 'kind = "portal"\nconcurrency = 1.5'), "concurrency"),
+        (('kind = "portal"', 'kind = "portal"\ndelay = -1'), "delay"),
+        (('kind = "portal"', 'kind = "portal"\ndelay = "2s"'), "delay"),
     ],
 )
 def test_invalid_entries_are_reported(change: tuple[str, str], message: str) -> None:
@@ -114,6 +119,17 @@ def test_robots_ignore_switches_robots_off_for_that_spider() -> None:
     text = ENTRY.replace("start_urls", 'robots = "ignore"\nrobots_reason = "mirror"\nstart_urls')
     [entry] = parse_registry(text)
     assert spider_class(entry).custom_settings["ROBOTSTXT_OBEY"] is False
+
+
+def test_portal_politeness_becomes_that_spiders_settings() -> None:
+    [entry] = parse_registry(ENTRY.replace("start_urls", "concurrency = 1\ndelay = 2\nstart_urls"))
+    custom = spider_class(entry).custom_settings
+    assert custom["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
+    assert custom["AUTOTHROTTLE_TARGET_CONCURRENCY"] == 1.0  # not aiming above the cap
+    assert custom["DOWNLOAD_DELAY"] == 2.0  # AutoThrottle's floor
+    assert custom["AUTOTHROTTLE_START_DELAY"] == 2.0
+    crawler = get_crawler(spider_class(entry), {"AUTOTHROTTLE_ENABLED": True})
+    assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
 
 
 def test_spiders_carry_the_registry_version_into_their_settings(tmp_path: Path) -> None:

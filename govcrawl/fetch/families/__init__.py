@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from govcrawl import settings
 from govcrawl.fetch.base import ReportSpider
 from govcrawl.fetch.families.generic import GenericSpider
 from govcrawl.fetch.families.gkmlpt import GkmlptSpider
@@ -37,6 +38,24 @@ def class_name(spider_name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p) + "Spider"
 
 
+def politeness_settings(entry: PortalEntry) -> dict[str, object]:
+    """The entry's own politeness, as the Scrapy settings that enforce it.
+
+    A lower `concurrency` also lowers AutoThrottle's target, which would otherwise aim at more
+    requests in flight than the slot allows; `delay` is AutoThrottle's floor and first delay.
+    """
+    custom: dict[str, object] = {}
+    if entry.concurrency is not None:
+        custom["CONCURRENT_REQUESTS_PER_DOMAIN"] = entry.concurrency
+        custom["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(
+            min(entry.concurrency, settings.AUTOTHROTTLE_TARGET_CONCURRENCY)
+        )
+    if entry.delay is not None:
+        custom["DOWNLOAD_DELAY"] = entry.delay
+        custom["AUTOTHROTTLE_START_DELAY"] = max(entry.delay, settings.AUTOTHROTTLE_START_DELAY)
+    return custom
+
+
 def spider_class(entry: PortalEntry, module: str | None = None) -> type[ReportSpider]:
     """The spider class for one registry entry, its family's class specialised by the entry.
 
@@ -62,5 +81,6 @@ def spider_class(entry: PortalEntry, module: str | None = None) -> type[ReportSp
     custom: dict[str, object] = {"GOVCRAWL_REGISTRY_VERSION": entry.registry_version}
     if entry.robots == "ignore":
         custom["ROBOTSTXT_OBEY"] = False
+    custom.update(politeness_settings(entry))
     attrs["custom_settings"] = custom
     return type(class_name(entry.id), (base,), attrs)
