@@ -12,6 +12,7 @@ import os
 import socket
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,9 @@ from rich.console import Console
 from rich.table import Table
 
 from govcrawl import __version__
+from govcrawl.document import Source
 
+WORKERS_HELP = "cleaning processes (default: one per core)"
 console = Console(stderr=True, soft_wrap=True)
 
 DEMO_OUT = Path("data/demo")
@@ -101,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Prints one JSON record (spec/record.md) per file per line on stdout.",
     )
     p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--workers", type=int, default=None, help=WORKERS_HELP)
     p.set_defaults(handler=_cmd_extract)
 
     p = sub.add_parser(
@@ -115,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         "--originals", nargs="*", type=Path, default=[],
         help="earlier runs' WARCs (files or folders) holding payloads that revisits refer to",
     )  # fmt: skip
+    p.add_argument("--workers", type=int, default=None, help=WORKERS_HELP)
     p.set_defaults(handler=_cmd_replay)
 
     p = sub.add_parser(
@@ -233,15 +238,27 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from govcrawl.clean import CleanError
-    from govcrawl.process import process_source, source_from_file
+    from govcrawl.process import process_sources, source_from_file
 
     status = 0
-    for path in args.files:
-        try:
-            record = process_source(source_from_file(path))
-        except (OSError, CleanError) as exc:
-            console.print(f"[red]{path}: {exc}[/]")
+    given: dict[int, Path] = {}  # id of each source in flight → the path as the user wrote it
+
+    def sources() -> Iterator[Source]:
+        nonlocal status
+        for path in args.files:
+            try:
+                source = source_from_file(path)
+            except OSError as exc:
+                console.print(f"[red]{path}: {exc}[/]")
+                status = 1
+                continue
+            given[id(source)] = path
+            yield source
+
+    for source, record in process_sources(sources(), workers=args.workers):
+        path = given.pop(id(source))
+        if not isinstance(record, dict):
+            console.print(f"[red]{path}: {record}[/]")
             status = 1
             continue
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -262,6 +279,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
             args.out,
             originals=args.originals,
             on_record=lambda r: status.update(f"replaying… {r['source']['url']}"),
+            workers=args.workers,
         )
     console.print(
         f"replayed {result.records} records into {args.out}/ ({len(result.errors)} errors)"

@@ -2,13 +2,16 @@
 
 The Scrapy pipelines call the same two functions (`clean_source`, `build_record`) one per
 pipeline; here they are chained for a `Source` read from a WARC or from disk, so every path
-gives the same record for the same bytes.
+gives the same record for the same bytes. As in the crawl, cleaning runs in worker processes
+(`govcrawl.clean.workers`): a document that crashes or hangs its reader is an error for that
+document, and the rest of an archive still replays.
 """
 
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 from govcrawl.archive.reader import iter_report_sources
 from govcrawl.archive.writer import payload_digest
 from govcrawl.clean import CleanError, clean_source
+from govcrawl.clean.workers import DEFAULT_TIMEOUT, CleanWorkers
 from govcrawl.document import SPOOL_THRESHOLD, Source, SpooledBody
 from govcrawl.extract import build_record
 from govcrawl.store import RecordStore
@@ -24,6 +28,24 @@ from govcrawl.store import RecordStore
 def process_source(source: Source) -> dict[str, Any]:
     """Clean and extract one source; raises `CleanError` for a document that cannot be read."""
     return build_record(clean_source(source), source)
+
+
+def process_sources(
+    sources: Iterable[Source], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Iterator[tuple[Source, dict[str, Any] | CleanError]]:
+    """Each source with its record, or the CleanError that stopped it, in input order.
+
+    `workers` cleaning processes (default: every core, since this process only extracts).
+    """
+    pool = CleanWorkers(workers or os.cpu_count() or 1, timeout)
+    try:
+        for source, cleaned in pool.clean_in_order(sources):
+            if isinstance(cleaned, CleanError):
+                yield source, cleaned
+            else:
+                yield source, build_record(cleaned, source)
+    finally:
+        pool.close()
 
 
 def source_from_file(path: str | Path) -> Source:
@@ -69,6 +91,7 @@ def replay(
     *,
     originals: Iterable[str | Path] = (),
     on_record: Callable[[dict[str, Any]], None] | None = None,
+    workers: int | None = None,
 ) -> ReplayResult:
     """Re-extract every report the archives hold into `out_dir` (records.jsonl + dataset).
 
@@ -78,12 +101,11 @@ def replay(
     result = ReplayResult()
     store = RecordStore(out_dir)
     try:
-        for source in iter_report_sources(archives, originals=originals):
-            try:
-                record = process_source(source)
-            except CleanError as exc:
-                store.add_error(source.url, "clean", str(exc))
-                result.errors.append((source.url, str(exc)))
+        sources = iter_report_sources(archives, originals=originals)
+        for source, record in process_sources(sources, workers=workers):
+            if isinstance(record, CleanError):
+                store.add_error(source.url, "clean", str(record))
+                result.errors.append((source.url, str(record)))
                 continue
             store.add(record)
             result.records += 1

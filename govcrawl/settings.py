@@ -109,6 +109,11 @@ REQUEST_FINGERPRINTER_CLASS = "govcrawl.fetch.guard.CanonicalFingerprinter"
 # retry middleware retries and then fails them, so a partial body never becomes a record.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 GOVCRAWL_ALLOW_PRIVATE_HOSTS = False
+# Cleaning runs in worker processes (govcrawl/clean/workers.py): 0 = one per core but one (1–4);
+# a document taking longer than the timeout, or crashing its reader, becomes an error row.
+GOVCRAWL_CLEAN_WORKERS = 0
+GOVCRAWL_CLEAN_TIMEOUT = 600
+GOVCRAWL_CLEAN_MAX_TASKS = 200
 GOVCRAWL_RETRY_AFTER_MAX = 120
 GOVCRAWL_RETRY_BACKOFF = 1.0
 GOVCRAWL_TRAP_DATES = 5

@@ -7,30 +7,17 @@ makes live and replayed records equal.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
 from govcrawl.archive.signals import text_converted
-from govcrawl.clean import CleanError, clean_source
-from govcrawl.document import CleanDocument, Source
+from govcrawl.clean import CleanError
+from govcrawl.clean.workers import DEFAULT_MAX_TASKS, DEFAULT_TIMEOUT, CleanWorkers
+from govcrawl.document import Source
 from pipelines.errors import record_error
-
-_CLEANING = threading.Lock()
-"""One document cleaned at a time per process. The readers under clean (lxml parsers inside
-trafilatura, pdfminer, pdfium for OCR) are not documented as safe to run on several threads at
-once, every crawler of a run shares the reactor's thread pool, and the GIL gives CPU-bound
-parsing no parallelism anyway; the thread only keeps the reactor free."""
-
-
-def _clean_alone(source: Source) -> CleanDocument:
-    with _CLEANING:
-        return clean_source(source)
 
 
 def source_from_item(item: dict[str, Any]) -> Source:
@@ -52,21 +39,32 @@ def source_from_item(item: dict[str, Any]) -> Source:
 
 
 class CleanPipeline:
+    """Cleans each report in a worker process (`govcrawl.clean.workers`): OCR and LibreOffice
+    take seconds, the reactor serves every portal of the run meanwhile, and a reader that
+    crashes or hangs on one document must not stop the crawl."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        settings = crawler.settings
+        self.workers = CleanWorkers.shared(
+            settings.getint("GOVCRAWL_CLEAN_WORKERS") or None,
+            settings.getfloat("GOVCRAWL_CLEAN_TIMEOUT", DEFAULT_TIMEOUT),
+            settings.getint("GOVCRAWL_CLEAN_MAX_TASKS", DEFAULT_MAX_TASKS),
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
+
+    def close_spider(self) -> None:
+        self.workers.close()
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         signals = self.crawler.signals
         spider = self.crawler.spider
         source = source_from_item(item)
         try:
-            # In a thread: OCR and LibreOffice take seconds, and the reactor they would block
-            # serves every portal of the run.
-            document = await maybe_deferred_to_future(deferToThread(_clean_alone, source))
+            document = await self.workers.clean(source)
         except CleanError as exc:
             record_error(self.crawler, source.url, "clean", str(exc))
             raise DropItem(f"clean failed for {source.url}: {exc}") from exc
