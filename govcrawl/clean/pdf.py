@@ -7,16 +7,24 @@ the tables by vertical position. A page without a text layer (or with ``(cid:NNN
 i.e. fonts without a Unicode map) is scanned: all scanned pages of a document go to
 `govcrawl.clean.ocr` together when tesseract is installed; the ``scanned_pdf`` flag stays only
 when OCR is unavailable, fails or reads nothing.
+
+Speed: a table's cell texts come from one index of the page's chars, not from a cropped page
+per cell — each crop re-filters every object of the page, which made a report PDF with ~280
+cells take seconds. The OCR test reads the chars instead of laying out the
+page's text when the chars alone settle it, and each page's parsed objects are released
+once the page is done, so a long PDF is held one page at a time.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import pdfplumber
+from pdfplumber.utils import chars_to_textmap, clip_obj
 
 from govcrawl.clean.grid import GridBuilder, norm_space
 from govcrawl.clean.noise import chrome_rule
@@ -98,19 +106,58 @@ def _join_lines(
     return paragraphs
 
 
+Box = tuple[float, float, float, float]
+
+
+class _CellText:
+    """The text `page.crop(cell, strict=False).extract_text()` gives, without the crop.
+
+    A crop re-filters (and clips) every object of the page, once per cell; this indexes the
+    page's chars once by their top, so a cell only examines the chars whose height range can
+    reach it. Membership and layout are the crop's: every char whose box overlaps the cell
+    (touching counts, as in pdfplumber's `get_bbox_overlap`), clipped to the cell, in page
+    order, laid out by `chars_to_textmap` with the cell as layout box — so line breaks, word
+    spacing and ordering are `extract_text`'s. A glyph overhanging a ruling line therefore
+    still shows in both cells, exactly as before.
+    """
+
+    def __init__(self, chars: list[dict]) -> None:
+        self._chars = chars
+        self._order = sorted(range(len(chars)), key=lambda i: chars[i]["top"])
+        self._tops = [chars[i]["top"] for i in self._order]
+        self._reach = max((c["bottom"] - c["top"] for c in chars), default=0.0)
+
+    def __call__(self, cell: Box) -> str:
+        x0, top, x1, bottom = cell
+        lo = bisect_left(self._tops, top - self._reach - 1.0)  # 1 pt of slack for rounding
+        hi = bisect_right(self._tops, bottom)
+        clipped = [
+            part
+            for i in sorted(self._order[lo:hi])
+            if (part := clip_obj(self._chars[i], cell)) is not None
+        ]
+        if not clipped:
+            return ""
+        layout = {"layout_width": x1 - x0, "layout_height": bottom - top}
+        return chars_to_textmap(clipped, layout_bbox=cell, **layout).as_string
+
+
 def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
-    found = page.find_tables()
     placed: list[tuple[float, Block]] = []
     bboxes = []
-    for table in found:
-        boxes = []
-        for cell in table.cells:
-            text = page.crop(cell, strict=False).extract_text() or ""
-            boxes.append((cell, norm_space(text)))
-        if boxes:
+    cell_text = _CellText(page.chars)
+    for table in page.find_tables():
+        if table.cells:
+            boxes = [(cell, norm_space(cell_text(cell))) for cell in table.cells]
             bboxes.append(table.bbox)
             placed.append((table.bbox[1], boxes_to_table(boxes, "pdf")))
-    rest = page.filter(lambda obj: not (obj.get("object_type") == "char" and _inside(obj, bboxes)))
+    # Without tables every char is running text: the page itself (and its cached text
+    # layout, if the OCR test built one) serves.
+    rest = (
+        page.filter(lambda obj: not (obj.get("object_type") == "char" and _inside(obj, bboxes)))
+        if bboxes
+        else page
+    )
     lines = [
         (line["top"], norm_space(line["text"]), line["x1"])
         for line in rest.extract_text_lines()
@@ -123,6 +170,18 @@ def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
 
 
 def _needs_ocr(page: pdfplumber.page.Page) -> bool:
+    """No text layer, or mostly ``(cid:NNN)`` glyphs.
+
+    Laying out the page's text only to measure it is the costly part, so the chars decide
+    when they can: every non-blank char's text appears in the laid-out text, and each
+    ``(cid:`` match starts at a ``(``, so a page with a non-blank char and too few ``(`` for
+    the threshold passes the text test whatever the layout adds.
+    """
+    texts = [char["text"] for char in page.chars]
+    visible = sum(len(text) for text in texts if not text.isspace())
+    opening = sum(text.count("(") for text in texts)
+    if any(text.strip() for text in texts) and opening * 8 <= visible * 0.1:
+        return False
     text = page.extract_text() or ""
     return not text.strip() or len(_CID.findall(text)) * 8 > len(text) * 0.1
 
@@ -157,7 +216,10 @@ def pdf_blocks(body: bytes | BinaryIO) -> PdfResult:
     with pdf:
         try:
             for page in pdf.pages:
-                pages.append(None if _needs_ocr(page) else _page_blocks(page))
+                try:
+                    pages.append(None if _needs_ocr(page) else _page_blocks(page))
+                finally:
+                    page.close()  # drop the page's parsed objects before the next page
         except Exception as exc:
             raise PdfError(
                 f"malformed PDF page {len(pages) + 1} ({type(exc).__name__}: {exc})"
