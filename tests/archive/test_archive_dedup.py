@@ -19,7 +19,6 @@ import pytest
 from archive_site import REPO, load, warcio_ok
 from warcio.archiveiterator import ArchiveIterator
 
-from govcrawl import settings as project
 from govcrawl.archive.reader import iter_files, iter_report_sources
 from govcrawl.archive.writer import SERVER_NOT_MODIFIED
 from govcrawl.demo_farm.farm import DemoFarm
@@ -27,18 +26,12 @@ from govcrawl.process import process_source
 
 PORTALS = ("demo_trs_city", "demo_vsb_bureau")
 PROVENANCE = {"warc_record_id", "warc_file", "fetched_at"}
-CONDITIONAL = "govcrawl.archive.conditional.ConditionalRequestMiddleware"
 
 
 def govcrawl_crawl(manifest: Path, out: Path) -> None:
-    # Until the project settings list the middleware, the run adds it (above
-    # HttpCompressionMiddleware at 590, so a replayed gzip body is decoded as on the first run).
-    middlewares = {**project.DOWNLOADER_MIDDLEWARES, CONDITIONAL: 700}
     command = [
         sys.executable, "-m", "govcrawl", "crawl", *PORTALS, "--manifest", str(manifest),
-        "--out", str(out), "--quiet",
-        "-s", "DOWNLOADER_MIDDLEWARES=" + json.dumps(middlewares),
-        "-s", "AUTOTHROTTLE_ENABLED=false",
+        "--out", str(out), "--quiet", "-s", "AUTOTHROTTLE_ENABLED=false",
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]

@@ -127,7 +127,6 @@ def test_portal_politeness_becomes_that_spiders_settings() -> None:
     assert custom["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
     assert custom["AUTOTHROTTLE_TARGET_CONCURRENCY"] == 1.0  # not aiming above the cap
     assert custom["DOWNLOAD_DELAY"] == 2.0  # AutoThrottle's floor
-    assert custom["AUTOTHROTTLE_START_DELAY"] == 2.0
     crawler = get_crawler(spider_class(entry), {"AUTOTHROTTLE_ENABLED": True})
     assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
 

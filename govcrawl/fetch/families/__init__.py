@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from govcrawl import settings
 from govcrawl.fetch.base import ReportSpider
 from govcrawl.fetch.families.generic import GenericSpider
 from govcrawl.fetch.families.gkmlpt import GkmlptSpider
@@ -41,18 +40,16 @@ def class_name(spider_name: str) -> str:
 def politeness_settings(entry: PortalEntry) -> dict[str, object]:
     """The entry's own politeness, as the Scrapy settings that enforce it.
 
-    A lower `concurrency` also lowers AutoThrottle's target, which would otherwise aim at more
-    requests in flight than the slot allows; `delay` is AutoThrottle's floor and first delay.
+    AutoThrottle aims at `concurrency` requests in flight too (aiming above the slot's cap
+    would only shorten its delays); `delay` is AutoThrottle's floor, and its first delay is
+    never below it (Scrapy takes the larger of the two).
     """
     custom: dict[str, object] = {}
     if entry.concurrency is not None:
         custom["CONCURRENT_REQUESTS_PER_DOMAIN"] = entry.concurrency
-        custom["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(
-            min(entry.concurrency, settings.AUTOTHROTTLE_TARGET_CONCURRENCY)
-        )
+        custom["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(entry.concurrency)
     if entry.delay is not None:
         custom["DOWNLOAD_DELAY"] = entry.delay
-        custom["AUTOTHROTTLE_START_DELAY"] = max(entry.delay, settings.AUTOTHROTTLE_START_DELAY)
     return custom
 
 
