@@ -10,9 +10,10 @@ when OCR is unavailable, fails or reads nothing.
 
 Speed: a table's cell texts come from one index of the page's chars, not from a cropped page
 per cell — each crop re-filters every object of the page, which made a report PDF with ~280
-cells take seconds. The OCR test reads the chars instead of laying out the
-page's text when the chars alone settle it, and each page's parsed objects are released
-once the page is done, so a long PDF is held one page at a time.
+cells take seconds. Every char of a table lands in exactly one cell, unlike a crop: office
+exports draw glyph boxes past the ruling lines (see `_CellText`). The OCR test reads the
+chars instead of laying out the page's text when the chars alone settle it, and each page's
+parsed objects are released once the page is done, so a long PDF is held one page at a time.
 """
 
 from __future__ import annotations
@@ -79,9 +80,7 @@ def boxes_to_table(
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+    return any(_centre_in(obj, box) for box in boxes)
 
 
 def _join_lines(
@@ -109,16 +108,58 @@ def _join_lines(
 Box = tuple[float, float, float, float]
 
 
-class _CellText:
-    """The text `page.crop(cell, strict=False).extract_text()` gives, without the crop.
+def _fit(obj: dict, cell: Box) -> tuple[bool, float] | None:
+    """How well a char (or a block of them) belongs to a cell: whether the cell holds its
+    centre, then the area they share; None when they do not meet (touching counts, as in
+    `get_bbox_overlap`)."""
+    x0, top, x1, bottom = cell
+    width = min(obj["x1"], x1) - max(obj["x0"], x0)
+    height = min(obj["bottom"], bottom) - max(obj["top"], top)
+    if width < 0 or height < 0 or width + height == 0:
+        return None
+    return _centre_in(obj, cell), width * height
 
-    A crop re-filters (and clips) every object of the page, once per cell; this indexes the
-    page's chars once by their top, so a cell only examines the chars whose height range can
-    reach it. Membership and layout are the crop's: every char whose box overlaps the cell
-    (touching counts, as in pdfplumber's `get_bbox_overlap`), clipped to the cell, in page
-    order, laid out by `chars_to_textmap` with the cell as layout box — so line breaks, word
-    spacing and ordering are `extract_text`'s. A glyph overhanging a ruling line therefore
-    still shows in both cells, exactly as before.
+
+def _centre_in(obj: dict, box: Box) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+@dataclass
+class _Block:
+    """Chars drawn one after another as one text: a line, or lines wrapped under each other."""
+
+    chars: list[int]
+    box: dict[str, float]  # x0, top, x1, bottom: the union of its chars' boxes
+    cells: set[int] = field(default_factory=set)  # every cell one of its chars meets
+
+
+class _CellText:
+    """Cell texts of a table from one index of the page's chars, each char in one cell.
+
+    Cropping the page once per cell re-filters (and clips) every object of the page per cell;
+    this indexes the page's chars once by their top, so a cell only examines the chars whose
+    height range can reach it.
+
+    Membership — each char of the table lands in exactly one cell, never two:
+
+    - Office exports (LibreOffice, and so Word/WPS documents converted the same way) draw
+      glyph boxes that reach about half a point past the ruling line into the row above, so
+      a crop's rule ("any char overlapping the cell") put such glyphs in two cells ("0 3"
+      for "0"). The unit is therefore the cell holding a text's centre.
+    - The text is a block, not a char: chars drawn one after another that continue a line,
+      or start a line right under it with no row edge in between, are one cell's text.
+      Spreadsheet exports centre a wrapped label on a row too short for it, so its first
+      line sits mostly in the row above (another cell, or a hole between cells); the block's
+      centre is still in its own cell.
+    - A block whose centre is in no cell goes to the cell it overlaps most: running text no
+      longer reads chars inside a table (`_inside`), so it would otherwise be lost.
+    - A char whose centre is outside the table is running text, even when its box touches
+      a border cell (a heading right under a table).
+
+    Each member is clipped to its cell and laid out by `chars_to_textmap` with the cell as
+    layout box, so line breaks, word spacing and ordering are `extract_text`'s on a crop.
     """
 
     def __init__(self, chars: list[dict]) -> None:
@@ -127,17 +168,67 @@ class _CellText:
         self._tops = [chars[i]["top"] for i in self._order]
         self._reach = max((c["bottom"] - c["top"] for c in chars), default=0.0)
 
-    def __call__(self, cell: Box) -> str:
-        x0, top, x1, bottom = cell
-        lo = bisect_left(self._tops, top - self._reach - 1.0)  # 1 pt of slack for rounding
-        hi = bisect_right(self._tops, bottom)
-        clipped = [
-            part
-            for i in sorted(self._order[lo:hi])
-            if (part := clip_obj(self._chars[i], cell)) is not None
-        ]
+    def _near(self, cell: Box) -> list[int]:
+        """The chars whose height range can reach the cell (1 pt of slack for rounding)."""
+        lo = bisect_left(self._tops, cell[1] - self._reach - 1.0)
+        return self._order[lo : bisect_right(self._tops, cell[3])]
+
+    def table(self, cells: list[Box], area: Box) -> list[str]:
+        """The text of each cell, in the order of `cells`; `area` is the table's bbox."""
+        meets: dict[int, set[int]] = {}
+        for k, cell in enumerate(cells):
+            for i in self._near(cell):
+                if _fit(self._chars[i], cell) is not None:
+                    meets.setdefault(i, set()).add(k)
+        inside = sorted(i for i in meets if _centre_in(self._chars[i], area))
+        rows = sorted({edge for cell in cells for edge in (cell[1], cell[3])})
+        members: list[list[int]] = [[] for _ in cells]
+        for block in self._blocks(inside, meets, rows):
+            fits = [(fit, -k) for k in block.cells if (fit := _fit(block.box, cells[k]))]
+            members[-max(fits)[1]].extend(block.chars)  # ties: the first cell
+        return [self._text(sorted(m), cell) for m, cell in zip(members, cells, strict=True)]
+
+    def _blocks(
+        self, inside: list[int], meets: dict[int, set[int]], rows: list[float]
+    ) -> list[_Block]:
+        """The table's chars (in page order) cut into blocks, with the cells each meets."""
+        blocks: list[_Block] = []
+        for i in inside:
+            char = self._chars[i]
+            if blocks and self._continues(blocks[-1], i, rows):
+                block = blocks[-1]
+                block.chars.append(i)
+                box = block.box
+                box["x0"], box["x1"] = min(box["x0"], char["x0"]), max(box["x1"], char["x1"])
+                box["top"] = min(box["top"], char["top"])
+                box["bottom"] = max(box["bottom"], char["bottom"])
+            else:
+                block = _Block([i], {key: char[key] for key in ("x0", "top", "x1", "bottom")})
+                blocks.append(block)
+            block.cells |= meets[i]
+        return blocks
+
+    def _continues(self, block: _Block, i: int, rows: list[float]) -> bool:
+        """Char `i` is drawn right after the block's last char and goes on its text: the
+        same line just to its right, or the next line below, starting within the block's
+        width, with no row edge between the two lines (1 pt of slack: Office glyph boxes
+        reach past the edge)."""
+        if block.chars[-1] != i - 1:
+            return False
+        last, char = self._chars[i - 1], self._chars[i]
+        size = max(last["bottom"] - last["top"], 1.0)
+        step = char["top"] - last["top"]
+        if abs(step) < 1.0:
+            return -1.0 <= char["x0"] - last["x1"] <= size / 2
+        if not 0 < step <= 2 * size or not block.box["x0"] - size <= char["x0"] <= last["x1"]:
+            return False
+        return bisect_left(rows, last["bottom"] - 1.0) == bisect_right(rows, char["top"] + 1.0)
+
+    def _text(self, members: list[int], cell: Box) -> str:
+        clipped = [part for i in members if (part := clip_obj(self._chars[i], cell)) is not None]
         if not clipped:
             return ""
+        x0, top, x1, bottom = cell
         layout = {"layout_width": x1 - x0, "layout_height": bottom - top}
         return chars_to_textmap(clipped, layout_bbox=cell, **layout).as_string
 
@@ -148,7 +239,10 @@ def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
     cell_text = _CellText(page.chars)
     for table in page.find_tables():
         if table.cells:
-            boxes = [(cell, norm_space(cell_text(cell))) for cell in table.cells]
+            texts = cell_text.table(table.cells, table.bbox)
+            boxes = [
+                (cell, norm_space(text)) for cell, text in zip(table.cells, texts, strict=True)
+            ]
             bboxes.append(table.bbox)
             placed.append((table.bbox[1], boxes_to_table(boxes, "pdf")))
     # Without tables every char is running text: the page itself (and its cached text

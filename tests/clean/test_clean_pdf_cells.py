@@ -1,15 +1,16 @@
 """Cell texts of ruled PDF tables, on PDFs drawn here with exact glyph positions.
 
 `govcrawl.clean.pdf` reads a table cell's text from an index of the page's chars instead of
-cropping the page once per cell (the crop was the slow part). These tests pin what the crop
-gave — merged cells, several lines in one cell, running text between tables in reading
-order, a glyph lying across a ruling line, tables on a later page, spooled input — and check
-every cell against `page.crop(cell).extract_text()` itself.
+cropping the page once per cell (the crop was the slow part). These tests pin merged cells,
+several lines in one cell, running text between tables in reading order, glyphs lying across
+a ruling line (each read in one cell only, unlike a crop), tables on a later page and spooled
+input, and check every cell against the crop of the chars whose centre it holds.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
@@ -49,8 +50,8 @@ class _Page:
 
 
 def _report_pdf() -> bytes:
-    """Two pages: prose, a table with spans and a two-line cell, prose, a table with a glyph
-    across a ruling line, prose; then a table and prose on page 2."""
+    """Two pages: prose, a table with spans and a two-line cell, prose, a table with glyphs
+    across ruling lines, prose; then a table and prose on page 2."""
     pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -78,10 +79,14 @@ def _report_pdf() -> bytes:
     page.text(210, 185, "3")
     page.text(310, 185, "45")
     page.text(80, 230, "二、依申请公开情况如下表。")
-    page.cells([(80, 260, 200, 280), (200, 260, 320, 280)])
+    page.cells(
+        [(80, 260, 200, 280), (200, 260, 320, 280), (80, 280, 200, 300), (200, 280, 320, 300)]
+    )
     page.text(90, 265, "申请")
-    page.text(195, 265, "丙")  # glyph 195–205 across the ruling line at x=200
+    page.text(196, 265, "丙")  # glyph 196–206 across the ruling line at x=200
     page.text(260, 265, "7")
+    page.text(90, 279.5, "驳回")  # boxes reach 0.5 pt above their row, as office exports draw
+    page.text(260, 279.5, "8")
     page.text(80, 310, "以上为本年度统计。")
     pdf.showPage()
     page.cells([(80, 80, 200, 100), (200, 80, 320, 100)])
@@ -123,21 +128,40 @@ def test_blocks_keep_spans_lines_and_reading_order() -> None:
     assert _texts(last) == {(0, 0, 1, 1): "总计", (0, 1, 1, 1): "52"}
 
 
-def test_glyph_across_a_ruling_line_shows_in_both_cells_as_the_crop_did() -> None:
-    """A crop keeps every char its box overlaps, clipped to the cell: the half-glyph on each
-    side of the line counts. (pdfplumber's `Table.extract` would give it to one cell only.)"""
+def test_a_glyph_across_a_ruling_line_lands_in_one_cell() -> None:
+    """A crop would keep every char its box overlaps, so "丙" would read in both cells of its
+    row and the second row's glyphs in the first row too; each goes to the cell holding its
+    centre."""
     tables = [b for b in pdf_blocks(_report_pdf()).blocks if isinstance(b, Table)]
-    assert _texts(tables[1]) == {(0, 0, 1, 1): "申请 丙", (0, 1, 1, 1): "丙 7"}
+    assert _texts(tables[1]) == {
+        (0, 0, 1, 1): "申请",
+        (0, 1, 1, 1): "丙 7",
+        (1, 0, 1, 1): "驳回",
+        (1, 1, 1, 1): "8",
+    }
 
 
-def test_every_cell_reads_as_its_crop() -> None:
+def _centred(cell: Box) -> Callable[[dict], bool]:
+    """Keeps the page's objects except the chars whose centre lies outside `cell`."""
+    x0, top, x1, bottom = cell
+
+    def keep(obj: dict) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return obj.get("object_type") != "char" or (x0 <= cx <= x1 and top <= cy <= bottom)
+
+    return keep
+
+
+def test_every_cell_reads_as_the_crop_of_the_chars_it_centres() -> None:
     body = _report_pdf()
     tables = iter([b for b in pdf_blocks(body).blocks if isinstance(b, Table)])
     with pdfplumber.open(io.BytesIO(body)) as pdf:
         for page in pdf.pages:
             for found in page.find_tables():
                 expected = sorted(
-                    norm_space(page.crop(cell, strict=False).extract_text() or "")
+                    norm_space(
+                        page.filter(_centred(cell)).crop(cell, strict=False).extract_text() or ""
+                    )
                     for cell in found.cells
                 )
                 assert sorted(cell.text for cell in next(tables).cells) == expected
