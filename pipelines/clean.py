@@ -12,6 +12,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 
 from govcrawl.archive.signals import text_converted
 from govcrawl.clean import CleanError
@@ -56,8 +58,10 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    def close_spider(self) -> None:
-        self.workers.close()
+    def close_spider(self) -> Deferred:
+        # Stopping the workers waits for them; in a thread, so the reactor goes on serving
+        # the other crawlers of the run meanwhile.
+        return deferToThread(self.workers.close)
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         signals = self.crawler.signals

@@ -164,7 +164,7 @@ class _PoolCloseWithoutRace(HTTP11DownloadHandler):
 
         def give_up() -> None:
             if not closed.called:
-                closed.callback(None)
+                closed.callback([])  # a DeferredList: its result is a list, as Scrapy's own
 
         timer = reactor.callLater(self._disconnect_timeout, give_up)
         try:
