@@ -24,11 +24,11 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from w3lib.url import canonicalize_url
 
 from govcrawl.archive.writer import OPEN_SUFFIX
+from govcrawl.sharing import SharedPerProcess
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS captures (
@@ -101,7 +101,7 @@ class Capture:
     """Record id of the original `response` (revisits only)."""
 
 
-class DedupIndex:
+class DedupIndex(SharedPerProcess):
     """The payload-digest and URL index of one archive (a sqlite file, WAL mode).
 
     Crawlers of one process share one instance per file (`shared`): a run crawls every portal
@@ -110,25 +110,13 @@ class DedupIndex:
     (measured: 3.4 ms per statement, against well under 0.1 ms on one connection).
     """
 
-    _shared: ClassVar[dict[Path, DedupIndex]] = {}
-    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
-
     @classmethod
     def shared(cls, path: str | Path) -> DedupIndex:
         """This process's index for `path`; each caller `close`s it once when done."""
         key = Path(path).resolve()
-        with cls._shared_lock:
-            index = cls._shared.get(key)
-            if index is None:
-                index = cls._shared[key] = cls(key)
-                index._shared_key = key
-            else:
-                index._users += 1
-            return index
+        return cls._shared_instance(key, lambda: cls(key))
 
     def __init__(self, path: str | Path) -> None:
-        self._users = 1
-        self._shared_key: Path | None = None
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Browser (Playwright) events may come from another thread; one lock serialises use.
@@ -201,12 +189,8 @@ class DedupIndex:
 
     def close(self) -> None:
         """Close the connection once its last user (of a shared index) is done."""
-        with DedupIndex._shared_lock:
-            self._users -= 1
-            if self._users > 0:
-                return
-            if self._shared_key is not None:
-                DedupIndex._shared.pop(self._shared_key, None)
+        if not self._release():
+            return
         with self._lock:
             self._db.close()
 

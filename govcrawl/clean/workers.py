@@ -22,17 +22,16 @@ import asyncio
 import multiprocessing
 import os
 import signal
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import ClassVar
 
 from pebble import ProcessExpired, ProcessPool
 
 from govcrawl.clean import CleanError, clean_source
 from govcrawl.document import CleanDocument, Source
+from govcrawl.sharing import SharedPerProcess
 
 DEFAULT_TIMEOUT = 600.0
 """Seconds one document may take; OCR of a long scanned report takes minutes, not tens."""
@@ -54,11 +53,8 @@ def _describe_exit(exitcode: int | None) -> str:
     return f"exit status {exitcode}"
 
 
-class CleanWorkers:
+class CleanWorkers(SharedPerProcess):
     """A pool of cleaning processes; `clean` awaits one document's `CleanDocument`."""
-
-    _shared: ClassVar[dict[tuple[int, float, int], CleanWorkers]] = {}
-    _shared_lock = threading.Lock()
 
     @classmethod
     def shared(
@@ -69,14 +65,7 @@ class CleanWorkers:
     ) -> CleanWorkers:
         """This process's pool for these parameters; each caller `close`s it once when done."""
         key = (workers or default_workers(), timeout, max_tasks)
-        with cls._shared_lock:
-            pool = cls._shared.get(key)
-            if pool is None:
-                pool = cls._shared[key] = cls(*key)
-                pool._shared_key = key
-            else:
-                pool._users += 1
-            return pool
+        return cls._shared_instance(key, lambda: cls(*key))
 
     def __init__(
         self,
@@ -86,8 +75,6 @@ class CleanWorkers:
     ) -> None:
         self.workers = workers or default_workers()
         self.timeout = timeout
-        self._users = 1
-        self._shared_key: tuple[int, float, int] | None = None
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["govcrawl.clean"])
         self._pool = ProcessPool(max_workers=self.workers, max_tasks=max_tasks, context=context)
@@ -141,11 +128,7 @@ class CleanWorkers:
 
     def close(self) -> None:
         """Release this caller's use; the last one stops the workers."""
-        with self._shared_lock:
-            self._users -= 1
-            if self._users > 0:
-                return
-            if self._shared_key is not None:
-                self._shared.pop(self._shared_key, None)
+        if not self._release():
+            return
         self._pool.close()
         self._pool.join()
