@@ -61,6 +61,9 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 
 EXTENSIONS = {
+    # Scrapy's AutoThrottle never speeds up on 304s, which stalls conditional re-crawls.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "govcrawl.fetch.throttle.ConditionalAutoThrottle": 0,
     "govcrawl.archive.capture.WarcCaptureExtension": 100,
     "govcrawl.fetch.health.PortalHealthExtension": 900,
 }
