@@ -12,6 +12,12 @@ NEWSPIDER_MODULE = "spiders"
 
 # ASCII only: header values are latin-1 on the wire.
 USER_AGENT = "govcrawl/0.1 (research archive of government information disclosure annual reports)"
+# Scrapy asks for English ("Accept-Language: en"); these portals and the doc-share sites that
+# mirror them write Chinese, and a site that negotiates language must answer as it would a reader.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 # Politeness per portal: at most 4 requests in flight (fewer than the 6 connections one browser

@@ -101,6 +101,21 @@ class HttpResponse:
         return io.BytesIO(self.body)
 
 
+class _WarcWriter(WARCWriter):
+    """warcio's writer, without a WARC-Payload-Digest on a request that has no body.
+
+    warcio digests every request's payload, so a GET gets the digest of zero bytes. WARC 1.1
+    §5.9 says the field "shall not be used on records without a well-defined payload", and a
+    request without a message body has none; Heritrix and wget write none there either. A
+    request with a body (the POSTs of `dataproxy.jsp` lists) keeps its payload digest.
+    """
+
+    def ensure_digest(self, record: Any, block: bool = True, payload: bool = True) -> None:
+        if record.rec_type == "request" and record.payload_length == 0:
+            payload = False
+        super().ensure_digest(record, block=block, payload=payload)
+
+
 class _RawHttpHeaders(StatusAndHeaders):
     """warcio headers whose serialisation is fixed bytes, never re-encoded by warcio."""
 
@@ -171,7 +186,7 @@ class _OpenFile:
     path: Path
     handle: BinaryIO
     warcinfo_id: str
-    warc: WARCWriter = field(repr=False, default=None)  # type: ignore[assignment]
+    warc: _WarcWriter = field(repr=False, default=None)  # type: ignore[assignment]
 
 
 class WarcFileWriter:
@@ -421,7 +436,7 @@ class WarcFileWriter:
         path = self.directory / (name + OPEN_SUFFIX)
         handle = path.open("xb")
         current = _OpenFile(path=path, handle=handle, warcinfo_id=self.id_factory())
-        current.warc = WARCWriter(handle, gzip=True, warc_version="1.1")
+        current.warc = _WarcWriter(handle, gzip=True, warc_version="1.1")
         fields = b"".join(
             f"{key}: {value}\r\n".encode()
             for key, value in self.warcinfo.items()

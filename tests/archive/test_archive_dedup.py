@@ -31,7 +31,7 @@ PROVENANCE = {"warc_record_id", "warc_file", "fetched_at"}
 def govcrawl_crawl(manifest: Path, out: Path) -> None:
     command = [
         sys.executable, "-m", "govcrawl", "crawl", *PORTALS, "--manifest", str(manifest),
-        "--out", str(out), "--quiet", "-s", "AUTOTHROTTLE_ENABLED=false",
+        "--out", str(out), "--quiet",
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
@@ -108,6 +108,17 @@ def test_second_run_revisits_every_unchanged_response(runs: dict[str, Any]) -> N
     # every page): only warcinfo, revisits and their requests.
     kinds = {r["type"] for p in runs["files2"] for r in runs["loaded"][p]}
     assert kinds == {"warcinfo", "revisit", "request"}
+
+
+def test_requests_carry_the_shipped_headers(runs: dict[str, Any]) -> None:
+    """Validators on run 2, and every page asked for as a Chinese reader asks for it."""
+    for files in (runs["files1"], runs["files2"]):
+        for request in by_type(runs, files, "request"):
+            assert request["http"].get_header("Accept-Language").startswith("zh-CN")
+    for request in by_type(runs, runs["files2"], "request"):
+        assert request["http"].get_header("If-None-Match") or request["http"].get_header(
+            "If-Modified-Since"
+        )
 
 
 def member_sizes(path: Path) -> dict[str, int]:

@@ -111,6 +111,22 @@ def test_response_block_is_the_exact_bytes_given(tmp_path: Path) -> None:
     )
 
 
+def test_a_request_has_a_payload_digest_only_when_it_has_a_body(tmp_path: Path) -> None:
+    """WARC 1.1 §5.9: no WARC-Payload-Digest on a record without a payload (a bodiless GET)."""
+    writer = fixed_writer(tmp_path)
+    post, response = exchange(b"<html/>", [(b"Content-Type", b"text/html")])
+    writer.write_exchange("http://x.gov.cn/list", post, response)
+    get = HttpRequest("GET", "/a", [(b"Host", b"x.gov.cn")])
+    writer.write_exchange("http://x.gov.cn/a", get, response)
+    writer.close()
+    (path,) = writer.files
+    requests = [headers for kind, headers, _, _ in records(path) if kind == "request"]
+    assert requests[0]["WARC-Payload-Digest"] == sha1_b32(b"col=1")
+    assert "WARC-Payload-Digest" not in requests[1]
+    assert all("WARC-Block-Digest" in headers for headers in requests)
+    assert warcio_ok(path)
+
+
 def test_same_input_same_clock_same_bytes(tmp_path: Path) -> None:
     outputs = []
     for run in ("a", "b"):
