@@ -106,6 +106,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Playwright requests get the archive's network-event handlers once dequeued (they are
     # closures, which would keep the request out of disk and redis queues).
     "govcrawl.archive.browser.BrowserCaptureMiddleware": 960,
+    # Playwright pages get a crawl-wide cache of static files (Chromium's own is off under
+    # scrapy-playwright's routing): shared scripts and styles are fetched once per crawl.
+    "govcrawl.fetch.browser_cache.BrowserCacheMiddleware": 965,
 }
 SPIDER_MIDDLEWARES = {
     # Last to see a callback's output: one `metadata` record per page (outlinks, reports).

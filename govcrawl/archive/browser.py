@@ -35,6 +35,7 @@ from scrapy_playwright.page import PageMethod
 
 from govcrawl.archive.capture import WarcCaptureExtension, request_target
 from govcrawl.archive.writer import HttpRequest, HttpResponse
+from govcrawl.fetch.browser_cache import served_from_cache
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +102,12 @@ async def archive_response(
     response: Any, extension: WarcCaptureExtension, spider: Any
 ) -> dict | None:
     """Write one Playwright response as a request/response pair (a revisit when its payload is
-    already archived, as for Scrapy's downloads); None for non-HTTP URLs."""
+    already archived, as for Scrapy's downloads); None for non-HTTP URLs and for answers the
+    crawl's subresource cache gave (`govcrawl.fetch.browser_cache`), which no server sent."""
     if urlparse(response.url).scheme not in ("http", "https"):
         return None
+    if served_from_cache(response.request):
+        return None  # answered from the crawl's memory: the first copy is archived already
     url, request, http_response = await exchange_from_playwright(response)
     return extension.archive_exchange(url, request, http_response, spider)
 

@@ -20,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from govcrawl.archive.browser import playwright_page_event_handlers, wait_for_archive
 from govcrawl.archive.capture import WarcCaptureExtension
 from govcrawl.archive.reader import iter_files, iter_report_sources
+from govcrawl.fetch.browser_cache import CachedFile, SubresourceCache
 
 HTML = "<html><body>渲染前的文档</body></html>".encode()
 
@@ -129,6 +130,36 @@ def test_browser_traffic_is_archived_and_main_document_linked(tmp_path: Path) ->
     assert posts[0].get_header("Host") == "portal.example"
     (post_body,) = [body for kind, uri, _, _, body in records if kind == "request" and uri == api]
     assert post_body == b"page=1"
+
+
+def test_an_answer_from_the_crawls_subresource_cache_is_not_archived(tmp_path: Path) -> None:
+    """The cache replays a file a server sent earlier in the crawl; no server sent it now."""
+    crawler, extension = make_extension(tmp_path)
+    handler = playwright_page_event_handlers(crawler)["response"]
+    frame = SimpleNamespace(parent_frame=None)
+    script = "http://portal.example/static/list.js"
+    cache = SubresourceCache(1024 * 1024)
+
+    class Route:
+        async def fallback(self) -> None: ...
+
+        async def fulfill(self, **answer: object) -> None: ...
+
+    async def load_script() -> None:
+        request = FakeRequest(script)
+        request.resource_type = "script"
+        await cache.on_route(Route(), request)
+        await handler(FakeResponse(request, b"var a;", frame))
+
+    asyncio.run(load_script())  # from the server: archived
+    cache.put(script, CachedFile(200, {}, b"var a;"))
+    asyncio.run(load_script())  # from the cache: not archived
+    extension.spider_closed(crawler.spider)
+    (path,) = extension.writer.files
+    with path.open("rb") as stream:
+        kinds = [r.rec_type for r in ArchiveIterator(stream)]
+    assert kinds == ["warcinfo", "response", "request"]
+    assert cache.hits == 1
 
 
 def test_playwright_response_without_browser_record_is_counted_not_written(

@@ -184,3 +184,13 @@ def test_pagination_reaches_the_last_page(
     last = _last_list_page(farm, site)
     targets = [path for s, _m, path, status in farm.request_log if s == site and status == 200]
     assert any(re.search(last, target) for target in targets), (last, targets)
+
+
+def test_rendered_list_pages_fetch_shared_static_files_once(
+    farm: DemoFarm, crawls: dict[str, dict]
+) -> None:
+    """Chromium's cache is off under scrapy-playwright; the crawl's own cache stands in."""
+    assert crawls["demo_jsportal"]["code"] == 0
+    fetched = [path for s, _m, path, _status in farm.request_log if s == "jsportal"]
+    assert sum(path.startswith("/xxgk/ndbg/list.html") for path in fetched) >= 2
+    assert [path for path in fetched if path.startswith("/static/")] == ["/static/list.js"]
