@@ -8,6 +8,14 @@ i.e. fonts without a Unicode map) is scanned: all scanned pages of a document go
 `govcrawl.clean.ocr` together when tesseract is installed; the ``scanned_pdf`` flag stays only
 when OCR is unavailable, fails or reads nothing.
 
+A table cut by a page end arrives as one table per page; tables are kept as cell boxes until
+all pages are read, and a table that the next page continues is joined to it (`_below`,
+`_beside`), so `CleanDocument` carries whole tables: Writer goes on with the next rows at the
+top of the next page (cutting a row with a long label in two), Calc prints a sheet wider than
+the paper as its first columns on one page and the rest on the next. The joins rest on layout
+only (edges, position on the page, what lies between, which cells hold text), never on
+what particular cells say.
+
 Speed: a table's cell texts come from one index of the page's chars, not from a cropped page
 per cell — each crop re-filters every object of the page, which made a report PDF with ~280
 cells take seconds. Every char of a table lands in exactly one cell, unlike a crop: office
@@ -212,7 +220,9 @@ class _CellText:
         """Char `i` is drawn right after the block's last char and goes on its text: the
         same line just to its right, or the next line below, starting within the block's
         width, with no row edge between the two lines (1 pt of slack: Office glyph boxes
-        reach past the edge)."""
+        reach past the edge). The next line of one text lies below the line, at least about
+        a glyph height down: a line that overlaps it is another cell's text that Calc drew
+        overflowing its short row (a wrapped label centred on it) into this one's."""
         if block.chars[-1] != i - 1:
             return False
         last, char = self._chars[i - 1], self._chars[i]
@@ -220,7 +230,8 @@ class _CellText:
         step = char["top"] - last["top"]
         if abs(step) < 1.0:
             return -1.0 <= char["x0"] - last["x1"] <= size / 2
-        if not 0 < step <= 2 * size or not block.box["x0"] - size <= char["x0"] <= last["x1"]:
+        below = 0.75 * size <= step <= 2 * size
+        if not below or not block.box["x0"] - size <= char["x0"] <= last["x1"]:
             return False
         return bisect_left(rows, last["bottom"] - 1.0) == bisect_right(rows, char["top"] + 1.0)
 
@@ -233,8 +244,223 @@ class _CellText:
         return chars_to_textmap(clipped, layout_bbox=cell, **layout).as_string
 
 
-def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
-    placed: list[tuple[float, Block]] = []
+_CUT = 1.5
+"""Points within which two drawn edges are one edge (a ruling line's width, rounding)."""
+
+
+@dataclass
+class _Piece:
+    """A ruled table as cell boxes with their texts, kept until the pages are joined.
+
+    A table an office export continued on the next page arrives as one piece per page; a
+    joined piece is in the coordinates of its first page, `last` is the bbox of its part on
+    the last page it reaches (in that page's coordinates) and `shift` moves that page's
+    coordinates into the piece's.
+    """
+
+    boxes: list[tuple[Box, str]]
+    bbox: Box
+    last: Box
+    shift: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass
+class _Page:
+    """A text page's blocks by top, and how low its content (chrome left out) reaches."""
+
+    items: list[tuple[float, Block | _Piece]]
+    width: float
+    bottom: float
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= _CUT
+
+
+def _x_edges(boxes: list[tuple[Box, str]]) -> list[float]:
+    return _edges([v for (x0, _, x1, _), _ in boxes for v in (x0, x1)], _CUT)
+
+
+def _y_edges(boxes: list[tuple[Box, str]]) -> list[float]:
+    return _edges([v for (_, top, _, bottom), _ in boxes for v in (top, bottom)], _CUT)
+
+
+def _among(values: list[float], edges: list[float]) -> bool:
+    return all(any(_near(v, e) for e in edges) for v in values)
+
+
+def _moved(boxes: list[tuple[Box, str]], dx: float, dy: float) -> list[tuple[Box, str]]:
+    return [((x0 + dx, top + dy, x1 + dx, bottom + dy), t) for (x0, top, x1, bottom), t in boxes]
+
+
+def _band(boxes: list[tuple[Box, str]], top: float, edge: float) -> list[tuple[Box, str]] | None:
+    """The cells between `top` and `edge`, moved to start at 0, sorted; None when a cell
+    crosses `edge` (it is no row boundary)."""
+    band = []
+    for box, text in boxes:
+        if box[1] < edge - _CUT and box[3] > edge + _CUT:
+            return None
+        if box[3] <= edge + _CUT:
+            band.append(((box[0], box[1] - top, box[2], box[3] - top), text))
+    return sorted(band, key=lambda item: (round(item[0][1]), item[0][0]))
+
+
+def _same_band(a: list[tuple[Box, str]], b: list[tuple[Box, str]]) -> bool:
+    return len(a) == len(b) and all(
+        ta == tb and all(_near(u, v) for u, v in zip(ba, bb, strict=True))
+        for (ba, ta), (bb, tb) in zip(a, b, strict=True)
+    )
+
+
+def _repeated_header(a: _Piece, boxes: list[tuple[Box, str]], top: float) -> float:
+    """Where the rows at the top of a continuation end that repeat the table's first rows
+    (Word's repeated heading rows): the same cells, texts and heights; `top` if none."""
+    end = top
+    for edge in _y_edges(boxes)[1:]:
+        band = _band(boxes, top, edge)
+        if band is None:
+            continue
+        head = _band(a.boxes, a.bbox[1], a.bbox[1] + edge - top)
+        if head is None or not _same_band(head, band) or not any(t for _, t in band):
+            break
+        end = edge
+    return end
+
+
+def _below(a: _Piece, b: _Piece, room: float) -> _Piece | None:
+    """`b`, at the top of the page after the one `a` ends, continues `a` row-wise: same
+    outer edges, one's column edges among the other's, and `a` ends so low that `b`'s first
+    row did not fit under it (`room`: the lowest content of any page). Heading rows that
+    repeat `a`'s are dropped.
+
+    When the cells on both sides of the cut match one to one, the cut may run through a
+    row: Writer then leaves the cells whose text ended above the cut empty below it, and
+    only the text that did not fit (a long label) goes on. So the row is cut, and each
+    cell is one with its part below, when more of the row's own cells (not merged from
+    above, not reaching past `b`'s first row) are empty below the cut with text above it
+    than have text below it; a full row there is the next row. A merged cell from above
+    whose part below the cut is empty is one cell either way."""
+    last, new = a.last, b.bbox
+    if a.shift[0] or not (_near(last[0], new[0]) and _near(last[2], new[2])):
+        return None
+    xa, xb = _x_edges(a.boxes), _x_edges(b.boxes)
+    if not (_among(xb, xa) or _among(xa, xb)):
+        return None
+    start = _repeated_header(a, b.boxes, new[1])
+    rest = [item for item in b.boxes if item[0][1] >= start - _CUT]
+    bottom = a.bbox[3]
+    boxes = _moved(rest, 0.0, bottom - start)
+    cut_b = [k for k, (box, _) in enumerate(boxes) if _near(box[1], bottom)]
+    if not cut_b:
+        return None
+    first_row = min(boxes[k][0][3] for k in cut_b) - bottom
+    if last[3] + first_row <= room - _CUT:
+        return None
+    joined = list(a.boxes)
+    cut_a = [k for k, (box, _) in enumerate(joined) if _near(box[3], bottom)]
+    pairs = [
+        (i, k)
+        for i in cut_a
+        for k in cut_b
+        if _near(joined[i][0][0], boxes[k][0][0]) and _near(joined[i][0][2], boxes[k][0][2])
+    ]
+    if len(pairs) == len(cut_a) == len(cut_b) and len({i for i, _ in pairs}) == len(cut_a):
+        row_top = max(joined[i][0][1] for i in cut_a)
+        row = [
+            (joined[i][1], boxes[k][1])
+            for i, k in pairs
+            if _near(joined[i][0][1], row_top) and _near(boxes[k][0][3], bottom + first_row)
+        ]
+        split = sum(bool(above and not below) for above, below in row) > sum(
+            bool(below) for _, below in row
+        )
+        merged = set()
+        for i, k in pairs:
+            (x0, top, x1, _), above = joined[i]
+            below, text = boxes[k]
+            if split or (top < row_top - _CUT and not text):
+                joined[i] = ((x0, top, x1, below[3]), " ".join(t for t in (above, text) if t))
+                merged.add(k)
+        boxes = [item for k, item in enumerate(boxes) if k not in merged]
+    end = max((box[3] for box, _ in boxes), default=bottom)
+    bbox = (min(a.bbox[0], new[0]), a.bbox[1], max(a.bbox[2], new[2]), max(bottom, end))
+    return _Piece(joined + boxes, bbox, new, (0.0, bottom - start))
+
+
+def _beside(a: _Piece, b: _Piece, width: float) -> _Piece | None:
+    """`b`, on the page after the one `a` ends, holds `a`'s next columns (a spreadsheet
+    printed wider than the paper): `a` leaves no room for `b`'s first column within the
+    page's print width, both start at the same left margin and `b`'s row edges are
+    `a`'s, down to the same bottom."""
+    last, new = a.last, b.bbox
+    if a.shift[1] or not (_near(last[0], new[0]) and _near(last[3], new[3])):
+        return None
+    first_col = min((box[2] for box, _ in b.boxes if _near(box[0], new[0])), default=new[2])
+    if last[2] + first_col - new[0] <= width - last[0] + _CUT:
+        return None
+    rows = _y_edges(b.boxes)
+    if len(rows) < 3 or not _among(rows, _y_edges(a.boxes)):
+        return None
+    dx = last[2] + a.shift[0] - new[0]
+    bbox = (a.bbox[0], a.bbox[1], new[2] + dx, max(a.bbox[3], new[3]))
+    return _Piece(a.boxes + _moved(b.boxes, dx, 0.0), bbox, new, (dx, 0.0))
+
+
+Placed = list[tuple[float, Block | _Piece]]
+
+
+def _continued(previous: Placed, page: _Page, room: float) -> tuple[Placed, Placed] | None:
+    """When the page's first table continues the previous page's last one: the previous
+    page's items before that table, and the page's items with the joined table first.
+
+    Row-wise, the table must be the last block of its page and the continuation the first
+    of the next. Column-wise, text may come after the one and before the other as long as it
+    lies within the table's rows: a merged cell's text that the page edge cut off from its
+    borders."""
+    ka = next(
+        (i for i in range(len(previous) - 1, -1, -1) if isinstance(previous[i][1], _Piece)), None
+    )
+    kb = next((i for i, (_, item) in enumerate(page.items) if isinstance(item, _Piece)), None)
+    if ka is None or kb is None:
+        return None
+    a, b = previous[ka][1], page.items[kb][1]
+    assert isinstance(a, _Piece) and isinstance(b, _Piece)
+    trailing, before, after = previous[ka + 1 :], page.items[:kb], page.items[kb + 1 :]
+    band = all(top <= a.last[3] for top, _ in trailing) and all(
+        a.last[1] - _CUT <= top <= a.last[3] for top, _ in before
+    )
+    if band and (joined := _beside(a, b, page.width)) is not None:
+        return previous[:ka], [(b.bbox[1], joined), *trailing, *before, *after]
+    if not trailing and kb == 0 and (joined := _below(a, b, room)) is not None:
+        return previous[:ka], [(b.bbox[1], joined), *after]
+    return None
+
+
+def _document_blocks(pages: list[_Page | list[Block] | None]) -> list[Block]:
+    """The pages' blocks in order; a table that the next text page continues (its next
+    rows, or its next columns) is joined to it first."""
+    room = max((page.bottom for page in pages if isinstance(page, _Page)), default=0.0)
+    out: list[Block | _Piece] = []
+    current: Placed = []  # the last text page's items, which the next page may continue
+    for page in pages:
+        if not isinstance(page, _Page):
+            out.extend(item for _, item in current)
+            out.extend(page or [])
+            current = []
+            continue
+        joined = _continued(current, page, room) if current else None
+        if joined is None:
+            out.extend(item for _, item in current)
+            current = page.items
+        else:
+            done, current = joined
+            out.extend(item for _, item in done)
+    out.extend(item for _, item in current)
+    return [boxes_to_table(item.boxes, "pdf") if isinstance(item, _Piece) else item for item in out]
+
+
+def _page_blocks(page: pdfplumber.page.Page) -> _Page:
+    placed: list[tuple[float, Block | _Piece]] = []
     bboxes = []
     cell_text = _CellText(page.chars)
     for table in page.find_tables():
@@ -244,7 +470,7 @@ def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
                 (cell, norm_space(text)) for cell, text in zip(table.cells, texts, strict=True)
             ]
             bboxes.append(table.bbox)
-            placed.append((table.bbox[1], boxes_to_table(boxes, "pdf")))
+            placed.append((table.bbox[1], _Piece(boxes, table.bbox, table.bbox)))
     # Without tables every char is running text: the page itself (and its cached text
     # layout, if the OCR test built one) serves.
     rest = (
@@ -252,15 +478,17 @@ def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
         if bboxes
         else page
     )
-    lines = [
-        (line["top"], norm_space(line["text"]), line["x1"])
+    kept = [
+        line
         for line in rest.extract_text_lines()
         if norm_space(line["text"]) and chrome_rule(line["text"]) is None
     ]
+    lines = [(line["top"], norm_space(line["text"]), line["x1"]) for line in kept]
     right = max((x1 for _, _, x1 in lines), default=page.width)
     placed.extend((top, Paragraph(text)) for top, text in _join_lines(lines, right))
     placed.sort(key=lambda item: item[0])
-    return [block for _, block in placed]
+    bottoms = [line["bottom"] for line in kept] + [box[3] for box in bboxes]
+    return _Page(placed, page.width, max(bottoms, default=0.0))
 
 
 def _needs_ocr(page: pdfplumber.page.Page) -> bool:
@@ -306,7 +534,7 @@ def pdf_blocks(body: bytes | BinaryIO) -> PdfResult:
         pdf = pdfplumber.open(as_stream(body))
     except Exception as exc:  # pdfminer raises many types for encrypted/malformed files
         raise PdfError(f"cannot open PDF ({type(exc).__name__}: {exc})") from exc
-    pages: list[list[Block] | None] = []
+    pages: list[_Page | list[Block] | None] = []
     with pdf:
         try:
             for page in pdf.pages:
@@ -325,9 +553,8 @@ def pdf_blocks(body: bytes | BinaryIO) -> PdfResult:
                 pages[index] = _ocr_blocks(page) or None
         except OcrError:
             pass
-    for blocks in pages:
-        result.scanned |= blocks is None
-        result.blocks.extend(blocks or [])
+    result.scanned = any(page is None for page in pages)
+    result.blocks = _document_blocks(pages)
     tables = [b for b in result.blocks if isinstance(b, Table)]
     result.ocr_cells = [
         (i, cell.row, cell.col)

@@ -155,9 +155,15 @@ def test_spreadsheet_export_reads_overflowing_labels_whole(name: str) -> None:
 
 @pytest.mark.parametrize("name", SHEET)
 def test_spreadsheet_export_values_are_right_where_read(name: str) -> None:
-    """Calc splits the wide requests table across pages by columns, which extraction does
-    not join, so some values are missing; none that is read may be wrong."""
+    """Calc prints the wide tables as column pages, which the cleaner joins; but it also
+    leaves out the first and last lines of labels wrapped over three lines or more, so those
+    rows cannot be read. None that is read may be wrong, and most are read (before the
+    column join, about a third were)."""
     tables = _record(name)["tables"]
+    read_count = total = 0
     for table, values in _report(name).tables.items():
         read = {k: v for k, v in tables.get(table, {}).items() if k in values and v is not None}
         assert read == {k: values[k] for k in read}, table
+        read_count += len(read)
+        total += len(values)
+    assert read_count >= 2 * total / 3, (read_count, total)
