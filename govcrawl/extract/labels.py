@@ -52,12 +52,52 @@ FUZZY_CUTOFF = 0.75
 four (予以公开 read as 子以公开) to still name its key."""
 
 
-def lookup(index: dict[str, str], text: str) -> str | None:
-    """The key `text` names in `index` (core label → key): exact, else the one clearly closest.
+FRAGMENT_MIN = 4
+"""Fewest characters a label fragment needs before it may name a row on its own."""
+_MARKS = re.compile(r"[()“”\"'‘’「」『』、,。:;]")
 
-    The fallback is for OCR'd tables, whose labels come back with a character or a bracket
-    wrong; it accepts a match only when no other label comes close, so one misread never
-    turns a label into its neighbour.
+
+def whole(text: str) -> str:
+    """A label with its numbering, brackets and punctuation gone but every word kept, notes
+    in brackets included: what a fragment of it is looked for in."""
+    s = normalise(text)
+    while (stripped := _NUMBERING.sub("", s, count=1)) != s:
+        s = stripped
+    return _MARKS.sub("", s)
+
+
+class LabelIndex(dict[str, str]):
+    """core label → key, plus every label whole (`whole`), for `lookup`'s last resort.
+
+    Spreadsheet exports cut long labels: Calc centres a label wrapped over three lines on a
+    row too short for it and leaves its first and last lines out of the PDF, so only a middle
+    piece (掌握相关政, 处理的，只计这一情形) is left to name the row.
+    """
+
+    def __init__(self, labels_by_key: dict[str, list[str]]) -> None:
+        super().__init__(
+            (core(label), key) for key, labels in labels_by_key.items() for label in labels
+        )
+        self.wholes = [(whole(label), key) for key, labels in labels_by_key.items()
+                       for label in labels]  # fmt: skip
+
+    def fragment_key(self, text: str) -> str | None:
+        """The key of the one row whose label contains `text` (at least FRAGMENT_MIN
+        characters of it), or None when no label or labels of several rows do."""
+        piece = whole(text)
+        if len(piece) < FRAGMENT_MIN:
+            return None
+        keys = {key for label, key in self.wholes if piece in label}
+        return keys.pop() if len(keys) == 1 else None
+
+
+def lookup(index: dict[str, str], text: str) -> str | None:
+    """The key `text` names in `index` (core label → key): exact, else the one clearly
+    closest, else (a `LabelIndex` only) the one row whose label `text` is a piece of.
+
+    The closest match is for OCR'd tables, whose labels come back with a character or a
+    bracket wrong; it accepts a match only when no other label comes close, so one misread
+    never turns a label into its neighbour. The piece is for labels a PDF cut short.
     """
     key = core(text)
     if key in index:
@@ -67,6 +107,13 @@ def lookup(index: dict[str, str], text: str) -> str | None:
         return None
     if key in index:
         return index[key]
+    found = _closest(index, key)
+    if found is None and isinstance(index, LabelIndex):
+        found = index.fragment_key(text)
+    return found
+
+
+def _closest(index: dict[str, str], key: str) -> str | None:
     scores = sorted(
         ((difflib.SequenceMatcher(None, key, label).ratio(), label) for label in index),
         reverse=True,

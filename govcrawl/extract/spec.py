@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-from govcrawl.extract.labels import core
+from govcrawl.extract.labels import LabelIndex, core
 
 TABLES = ("active_disclosure", "requests", "review_litigation")
 REVIEW_GROUPS = ("review", "suit_direct", "suit_after_review")
@@ -30,7 +30,7 @@ class Group:
     label: str
     columns: dict[str, str]
     """core label → column key"""
-    rows: dict[str, str]
+    rows: LabelIndex
     """core label → row key"""
     column_keys: tuple[str, ...]
     row_keys: tuple[str, ...]
@@ -45,7 +45,7 @@ class Template:
     groups: dict[str, Group]
     request_columns: dict[str, str]
     request_column_keys: tuple[str, ...]
-    request_rows: dict[str, str]
+    request_rows: LabelIndex
     request_row_keys: tuple[str, ...]
     review_groups: dict[str, str]
     """core label of a review/litigation column group → group key"""
@@ -89,7 +89,7 @@ def _group(key: str, raw: dict) -> Group:
         key=key,
         label=raw["label"],
         columns=_index(raw["columns"]),
-        rows=_index(raw["rows"]),
+        rows=LabelIndex(raw["rows"]),
         column_keys=tuple(raw["columns"]),
         row_keys=tuple(raw["rows"]),
         amount_columns=frozenset(c for c in raw["columns"] if "amount" in c),
@@ -135,7 +135,7 @@ def _template(raw_templates: dict, name: str) -> Template:
         groups={k: _group(k, g) for k, g in raw["active_disclosure"]["groups"].items()},
         request_columns=_index(requests["columns"]),
         request_column_keys=tuple(requests["columns"]),
-        request_rows=_index(requests["rows"]),
+        request_rows=LabelIndex(requests["rows"]),
         request_row_keys=tuple(requests["rows"]),
         review_groups=group_labels,
         review_parts=part_labels,

@@ -155,10 +155,10 @@ def test_spreadsheet_export_reads_overflowing_labels_whole(name: str) -> None:
 
 @pytest.mark.parametrize("name", SHEET)
 def test_spreadsheet_export_values_are_right_where_read(name: str) -> None:
-    """Calc prints the wide tables as column pages, which the cleaner joins; but it also
-    leaves out the first and last lines of labels wrapped over three lines or more, so those
-    rows cannot be read. None that is read may be wrong, and most are read (before the
-    column join, about a third were)."""
+    """Calc prints the wide tables as column pages, which the cleaner joins, and leaves out
+    the first and last lines of labels wrapped over three lines or more, whose rows extract
+    names by the piece left when only one row's label holds it. None that is read may be
+    wrong, and nearly all are read (before the column join and the pieces, about a third)."""
     tables = _record(name)["tables"]
     read_count = total = 0
     for table, values in _report(name).tables.items():
@@ -166,4 +166,4 @@ def test_spreadsheet_export_values_are_right_where_read(name: str) -> None:
         assert read == {k: values[k] for k in read}, table
         read_count += len(read)
         total += len(values)
-    assert read_count >= 2 * total / 3, (read_count, total)
+    assert read_count >= 0.95 * total, (read_count, total)

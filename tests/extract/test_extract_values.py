@@ -96,3 +96,26 @@ def test_lookup_tolerates_ocr_misreads(ocr_text: str, key: str) -> None:
 def test_lookup_refuses_unclear_labels(text: str) -> None:
     """Too short, equally close to two rows (本年新收 / 上年结转), or not a row at all."""
     assert lookup(SPEC.templates["2021"].request_rows, text) is None
+
+
+@pytest.mark.parametrize(
+    ("piece", "key"),
+    [
+        ("掌握相关政", "result.unable.not_held"),
+        ("由大量反复", "result.not_processed.excessive"),
+        ("机关确认或 重新出具已", "result.not_processed.confirmation"),
+        # from the note in brackets, which core forms leave out
+        ("处理的，只计这一情形", "result.partially_disclosed"),
+    ],
+)
+def test_lookup_names_the_row_of_a_label_a_pdf_cut_short(piece: str, key: str) -> None:
+    """Calc leaves the first and last lines of a label wrapped over three out of its PDF."""
+    rows = SPEC.templates["2021"].request_rows
+    assert key in rows.values()
+    assert lookup(rows, piece) == key
+
+
+@pytest.mark.parametrize("piece", ["行政机关不", "申请", "政府信息公开申请"])
+def test_lookup_refuses_a_piece_of_several_rows_or_too_short(piece: str) -> None:
+    """行政机关不 is in two 其他处理 labels; a piece names a row only when it is one row's."""
+    assert lookup(SPEC.templates["2021"].request_rows, piece) is None
