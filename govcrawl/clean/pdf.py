@@ -459,6 +459,19 @@ def _document_blocks(pages: list[_Page | list[Block] | None]) -> list[Block]:
     return [boxes_to_table(item.boxes, "pdf") if isinstance(item, _Piece) else item for item in out]
 
 
+_BARE_NUMBER = re.compile(r"\d{1,4}")
+_MARGIN = 0.1
+"""Share of the page height at top and bottom that holds running headers and footers."""
+
+
+def _page_number(line: dict, height: float) -> bool:
+    """A bare number in the top or bottom margin: the page number Word and WPS print in the
+    footer. (Framed forms, 第3页 and - 3 -, are chrome rules.) Kept, it would be a paragraph
+    of its own and would stand between a table and its continuation on the next page."""
+    in_margin = line["top"] > height * (1 - _MARGIN) or line["bottom"] < height * _MARGIN
+    return in_margin and _BARE_NUMBER.fullmatch(norm_space(line["text"])) is not None
+
+
 def _page_blocks(page: pdfplumber.page.Page) -> _Page:
     placed: list[tuple[float, Block | _Piece]] = []
     bboxes = []
@@ -481,7 +494,9 @@ def _page_blocks(page: pdfplumber.page.Page) -> _Page:
     kept = [
         line
         for line in rest.extract_text_lines()
-        if norm_space(line["text"]) and chrome_rule(line["text"]) is None
+        if norm_space(line["text"])
+        and chrome_rule(line["text"]) is None
+        and not _page_number(line, page.height)
     ]
     lines = [(line["top"], norm_space(line["text"]), line["x1"]) for line in kept]
     right = max((x1 for _, _, x1 in lines), default=page.width)

@@ -107,6 +107,24 @@ def test_rows_continued_on_the_next_page_join_one_table_without_the_repeated_hea
     assert _rows(table) == [HEAD, *_data("abcd"), *_data("efg", 10)]
 
 
+def test_page_numbers_in_the_footer_neither_block_the_join_nor_stay_as_text() -> None:
+    """Word and WPS print a bare page number under every page's body."""
+    footer = HEIGHT - 40
+    body = _pdf(
+        [
+            [("text", 72, "Report"), ("table", _at_bottom(5), [HEAD, *_data("abcd")], COLUMNS,
+                                      (), LEFT), ("text", footer, "1")],
+            [("table", 72, _data("efg", 10), COLUMNS, (), LEFT), ("text", 72 + 4 * ROW, "2024"),
+             ("text", footer, "2")],
+        ]
+    )  # fmt: skip
+    blocks = pdf_blocks(body).blocks
+    (table,) = [block for block in blocks if isinstance(block, Table)]
+    assert _rows(table) == [HEAD, *_data("abcd"), *_data("efg", 10)]
+    # A number in the body is text; the ones in the footer are gone.
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["Report", "2024"]
+
+
 @pytest.mark.parametrize(
     "between", [[("text", 72, "Table 2")], []], ids=["heading", "other-columns"]
 )
