@@ -73,30 +73,46 @@ class Dataset:
             return con.execute(sql, params or []).fetchall()
 
 
+def _append_line(fd: int, line: str) -> None:
+    """Append one whole line to an O_APPEND file, under an exclusive lock.
+
+    Every crawler of a run, and every worker process of a scaled-out run, may append to the
+    same folder's files: a line goes in as one locked write (looping only if the kernel takes
+    part of it), so lines never interleave, whatever their length.
+    """
+    data = line.encode("utf-8")
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 class RecordStore:
     """Append records (and per-URL errors) to an output folder; `close` rebuilds the dataset."""
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._jsonl = (self.out_dir / RECORDS_FILE).open("a", encoding="utf-8")
-        self._errors = (self.out_dir / ERRORS_FILE).open("a", encoding="utf-8")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        self._jsonl = os.open(self.out_dir / RECORDS_FILE, flags, 0o644)
+        self._errors = os.open(self.out_dir / ERRORS_FILE, flags, 0o644)
         self.written = 0
 
     def add(self, record: dict[str, Any]) -> None:
-        self._jsonl.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-        self._jsonl.flush()
+        _append_line(self._jsonl, json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
         self.written += 1
 
     def add_error(self, url: str, stage: str, reason: str) -> None:
         at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         line = {"url": url, "stage": stage, "reason": reason, "occurred_at": at}
-        self._errors.write(json.dumps(line, ensure_ascii=False) + "\n")
-        self._errors.flush()
+        _append_line(self._errors, json.dumps(line, ensure_ascii=False) + "\n")
 
     def close(self) -> None:
-        self._jsonl.close()
-        self._errors.close()
+        os.close(self._jsonl)
+        os.close(self._errors)
         done = subprocess.run(
             [sys.executable, "-m", "govcrawl.store.dataset", str(self.out_dir)],
             capture_output=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from govcrawl.store import Dataset, RecordStore
@@ -81,3 +83,30 @@ def test_dataset_is_rebuilt_from_the_lines_alone(tmp_path: Path) -> None:
     assert Dataset(tmp_path).query("select value from table_values where key = 'new.total'") == [
         (5.0,)
     ]
+
+
+def _append_many(args: tuple[str, int]) -> int:
+    """One worker process of a scaled-out run: big records into the shared folder."""
+    folder, worker = args
+    store = RecordStore(folder)
+    for n in range(40):
+        record = _record(f"w{worker}-{n}", n)
+        record["text"] = f"{worker}" * 70_000  # well past any I/O buffer
+        store.add(record)
+        store.add_error(f"http://127.0.0.1/{worker}/{n}", "fetch", "x" * 5_000)
+    os.close(store._jsonl)  # close the files only: the rebuild is not what this tests
+    os.close(store._errors)
+    return store.written
+
+
+def test_worker_processes_appending_to_one_folder_never_interleave_lines(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(4) as pool:
+        written = sum(pool.map(_append_many, [(str(tmp_path), w) for w in range(4)]))
+    lines = (tmp_path / "records.jsonl").read_text("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == written == 160
+    assert all(set(r["text"]) == {r["id"][1]} for r in records)
+    errors = (tmp_path / "errors.jsonl").read_text("utf-8").splitlines()
+    assert len([json.loads(line) for line in errors]) == 160
