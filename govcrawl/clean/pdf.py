@@ -327,6 +327,12 @@ def _repeated_header(a: _Piece, boxes: list[tuple[Box, str]], top: float) -> flo
     return end
 
 
+_CN_NUMERAL = "[一二三四五六七八九十]"
+_ENUMERATED = re.compile(rf"\s*(?:\d+[.、．]|[（(](?:{_CN_NUMERAL}+|\d+)[)）]|{_CN_NUMERAL}+、)")
+"""An item marker (4. （五） 五、) opening a cell: the start of a new row's label, never the
+rest of a label Writer wrapped over the page break."""
+
+
 def _below(a: _Piece, b: _Piece, room: float) -> _Piece | None:
     """`b`, at the top of the page after the one `a` ends, continues `a` row-wise: same
     outer edges, one's column edges among the other's, and `a` ends so low that `b`'s first
@@ -338,8 +344,9 @@ def _below(a: _Piece, b: _Piece, room: float) -> _Piece | None:
     only the text that did not fit (a long label) goes on. So the row is cut, and each
     cell is one with its part below, when more of the row's own cells (not merged from
     above, not reaching past `b`'s first row) are empty below the cut with text above it
-    than have text below it; a full row there is the next row. A merged cell from above
-    whose part below the cut is empty is one cell either way."""
+    than have text below it, and no text below opens with an item marker (a row of blank
+    values whose label is numbered is the next row); a full row there is the next row. A
+    merged cell from above whose part below the cut is empty is one cell either way."""
     last, new = a.last, b.bbox
     if a.shift[0] or not (_near(last[0], new[0]) and _near(last[2], new[2])):
         return None
@@ -373,7 +380,7 @@ def _below(a: _Piece, b: _Piece, room: float) -> _Piece | None:
         ]
         split = sum(bool(above and not below) for above, below in row) > sum(
             bool(below) for _, below in row
-        )
+        ) and not any(_ENUMERATED.match(below) for _, below in row)
         merged = set()
         for i, k in pairs:
             (x0, top, x1, _), above = joined[i]

@@ -181,6 +181,22 @@ def test_a_row_cut_by_the_page_break_is_one_row_again(split: bool) -> None:
     assert (group.row, group.rowspan) == (1, len(rows) - 1)
 
 
+def test_a_numbered_row_of_blank_values_opening_the_next_page_is_its_own_row() -> None:
+    """Reports that leave zero cells blank: the next page may open with a row that has only
+    its label. Its item marker (4.) says it starts a row, unlike a wrapped label's rest."""
+    head = [HEAD, ["3.c", "1", "2", "3"]]
+    tail = [["4.d", "", "", ""], ["5.e", "7", "8", "9"]]
+    body = _pdf(
+        [
+            [("table", _at_bottom(2), head, COLUMNS, (), LEFT)],
+            [("table", 72, tail, COLUMNS, (), LEFT)],
+        ]
+    )
+    (table,) = _tables(body)
+    assert _rows(table) == [HEAD, ["3.c", "1", "2", "3"], ["4.d", "", "", ""],
+                            ["5.e", "7", "8", "9"]]  # fmt: skip
+
+
 SHEET = [60.0] * 8  # LEFT + 480 = 552; page width 612 leaves no room for a 9th column
 
 
