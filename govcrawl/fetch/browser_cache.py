@@ -9,23 +9,27 @@ that a reader's browser would not make, and the archive twenty more revisit reco
 `BrowserCacheMiddleware` gives each Playwright page a route, registered after
 scrapy-playwright's and so consulted first, that answers a GET for a script, style sheet,
 image or font already fetched in this crawl from memory, and otherwise falls back to
-scrapy-playwright's handler (the server). What is kept is bounded (`GOVCRAWL_BROWSER_CACHE_MB`,
-default 32; 0 turns the cache off) and honours `Cache-Control: no-store`. Pages, XHR/fetch API
-answers and anything not 200 always go to the server. The archive already holds the first copy;
+scrapy-playwright's handler (the server). What is kept is bounded per process
+(`GOVCRAWL_BROWSER_CACHE_MB`, default 32; 0 turns the cache off) and honours
+`Cache-Control: no-store`. Pages, XHR/fetch API answers and anything not 200 always go to
+the server. The archive already holds the first copy;
 `served_from_cache` lets it skip the replayed answer, which no server sent.
 """
 
 from __future__ import annotations
 
+import uuid
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
+
+from govcrawl.sharing import SharedPerProcess
 
 CACHEABLE_TYPES = frozenset({"script", "stylesheet", "image", "font"})
 _DECODED_BY_BROWSER = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -44,32 +48,62 @@ class CachedFile:
     body: bytes
 
 
-class SubresourceCache:
-    """Least-recently-used static files by URL, at most `max_bytes` of bodies in all."""
+class SubresourceCache(SharedPerProcess):
+    """Least-recently-used static files, at most `max_bytes` of bodies in all.
+
+    One per process (`shared`): a run crawls every portal in its own crawler in one process,
+    and a bound per crawler would multiply by the number of portals. Each crawl keeps its
+    own entries in it (`CrawlCache`), so every crawl's WARC holds the first copy of every file
+    its pages loaded, and replaying one portal's archive never lacks a script another had.
+    """
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self.hits = 0
-        self._files: OrderedDict[str, CachedFile] = OrderedDict()
+        self._files: OrderedDict[tuple[str, str], CachedFile] = OrderedDict()
 
-    def get(self, url: str) -> CachedFile | None:
-        cached = self._files.get(url)
+    @classmethod
+    def shared(cls, max_bytes: int) -> SubresourceCache:
+        """This process's cache of that size, with one more user (`close` when done)."""
+        return cls._shared_instance(max_bytes, lambda: cls(max_bytes))
+
+    def close(self) -> None:
+        if self._release():
+            self._files.clear()
+            self.size = 0
+
+    def get(self, key: tuple[str, str]) -> CachedFile | None:
+        cached = self._files.get(key)
         if cached is not None:
-            self._files.move_to_end(url)
+            self._files.move_to_end(key)
         return cached
 
-    def put(self, url: str, cached: CachedFile) -> None:
+    def put(self, key: tuple[str, str], cached: CachedFile) -> None:
         if len(cached.body) > self.max_bytes // 4:
             return  # one big file must not push everything else out
-        old = self._files.pop(url, None)
+        old = self._files.pop(key, None)
         if old is not None:
             self.size -= len(old.body)
-        self._files[url] = cached
+        self._files[key] = cached
         self.size += len(cached.body)
         while self.size > self.max_bytes:
             _, evicted = self._files.popitem(last=False)
             self.size -= len(evicted.body)
+
+
+class CrawlCache:
+    """One crawl's files in the process's `SubresourceCache`, and the browser hooks using them."""
+
+    def __init__(self, store: SubresourceCache, crawl: str) -> None:
+        self.store = store
+        self.crawl = crawl
+        self.hits = 0
+
+    def get(self, url: str) -> CachedFile | None:
+        return self.store.get((self.crawl, url))
+
+    def put(self, url: str, cached: CachedFile) -> None:
+        self.store.put((self.crawl, url), cached)
 
     async def on_route(self, route: Any, request: Any) -> None:
         """Answer a cached static GET from memory; send everything else on."""
@@ -120,7 +154,7 @@ class BrowserCacheMiddleware:
     A spider's own `playwright_page_init_callback` still runs, after the cache's.
     """
 
-    def __init__(self, cache: SubresourceCache) -> None:
+    def __init__(self, cache: CrawlCache) -> None:
         self.cache = cache
 
     @classmethod
@@ -128,7 +162,9 @@ class BrowserCacheMiddleware:
         megabytes = crawler.settings.getfloat("GOVCRAWL_BROWSER_CACHE_MB", 32)
         if megabytes <= 0:
             raise NotConfigured("GOVCRAWL_BROWSER_CACHE_MB is 0")
-        return cls(SubresourceCache(int(megabytes * 1024 * 1024)))
+        store = SubresourceCache.shared(int(megabytes * 1024 * 1024))
+        crawler.signals.connect(store.close, signal=signals.engine_stopped)
+        return cls(CrawlCache(store, uuid.uuid4().hex))
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("playwright"):
@@ -139,7 +175,7 @@ class BrowserCacheMiddleware:
         request.meta["playwright_page_init_callback"] = _init_callback(self.cache, own)
 
 
-def _init_callback(cache: SubresourceCache, own: Any) -> Any:
+def _init_callback(cache: CrawlCache, own: Any) -> Any:
     """The cache's page init callback, followed by the spider's own if it had one."""
     spider_callback = load_object(own) if own is not None else None
 

@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from govcrawl.archive.browser import playwright_page_event_handlers, wait_for_archive
 from govcrawl.archive.capture import WarcCaptureExtension
 from govcrawl.archive.reader import iter_files, iter_report_sources
-from govcrawl.fetch.browser_cache import CachedFile, SubresourceCache
+from govcrawl.fetch.browser_cache import CachedFile, CrawlCache, SubresourceCache
 
 HTML = "<html><body>渲染前的文档</body></html>".encode()
 
@@ -138,7 +138,7 @@ def test_an_answer_from_the_crawls_subresource_cache_is_not_archived(tmp_path: P
     handler = playwright_page_event_handlers(crawler)["response"]
     frame = SimpleNamespace(parent_frame=None)
     script = "http://portal.example/static/list.js"
-    cache = SubresourceCache(1024 * 1024)
+    cache = CrawlCache(SubresourceCache(1024 * 1024), "crawl")
 
     class Route:
         async def fallback(self) -> None: ...
