@@ -33,16 +33,17 @@ def normalise(text: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+def _unnumbered(text: str) -> str:
+    """`normalise`d text without its numbering prefixes (`（三） 1.` included)."""
+    s = normalise(text)
+    while (stripped := _NUMBERING.sub("", s, count=1)) != s:
+        s = stripped
+    return s
+
+
 def core(text: str) -> str:
     """The comparable heart of a label: no numbering, parenthetical notes, quotes or commas."""
-    s = normalise(text)
-    while True:
-        stripped = _NUMBERING.sub("", s, count=1)
-        if stripped == s:
-            break
-        s = stripped
-    s = _PARENTHETICAL.sub("", s)
-    return _PUNCT.sub("", s)
+    return _PUNCT.sub("", _PARENTHETICAL.sub("", _unnumbered(text)))
 
 
 _BROKEN_NUMBERING = re.compile(r"^[^()]{0,2}\)")
@@ -60,10 +61,7 @@ _MARKS = re.compile(r"[()“”\"'‘’「」『』、,。:;]")
 def whole(text: str) -> str:
     """A label with its numbering, brackets and punctuation gone but every word kept, notes
     in brackets included: what a fragment of it is looked for in."""
-    s = normalise(text)
-    while (stripped := _NUMBERING.sub("", s, count=1)) != s:
-        s = stripped
-    return _MARKS.sub("", s)
+    return _MARKS.sub("", _unnumbered(text))
 
 
 class LabelIndex(dict[str, str]):
