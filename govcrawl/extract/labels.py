@@ -64,6 +64,11 @@ def whole(text: str) -> str:
     return _MARKS.sub("", _unnumbered(text))
 
 
+def core_index(labels_by_key: dict[str, list[str]]) -> dict[str, str]:
+    """core label → key, for every label variant of every key."""
+    return {core(label): key for key, labels in labels_by_key.items() for label in labels}
+
+
 class LabelIndex(dict[str, str]):
     """core label → key, plus every label whole (`whole`), for `lookup`'s last resort.
 
@@ -73,9 +78,7 @@ class LabelIndex(dict[str, str]):
     """
 
     def __init__(self, labels_by_key: dict[str, list[str]]) -> None:
-        super().__init__(
-            (core(label), key) for key, labels in labels_by_key.items() for label in labels
-        )
+        super().__init__(core_index(labels_by_key))
         self.wholes = [(whole(label), key) for key, labels in labels_by_key.items()
                        for label in labels]  # fmt: skip
 

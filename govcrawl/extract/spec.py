@@ -11,15 +11,11 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-from govcrawl.extract.labels import LabelIndex, core
+from govcrawl.extract.labels import LabelIndex, core, core_index
 
 TABLES = ("active_disclosure", "requests", "review_litigation")
 REVIEW_GROUPS = ("review", "suit_direct", "suit_after_review")
 REVIEW_PARTS = ("upheld", "corrected", "other", "pending", "total")
-
-
-def _index(labels_by_key: dict[str, list[str]]) -> dict[str, str]:
-    return {core(label): key for key, labels in labels_by_key.items() for label in labels}
 
 
 @dataclass(frozen=True)
@@ -88,7 +84,7 @@ def _group(key: str, raw: dict) -> Group:
     return Group(
         key=key,
         label=raw["label"],
-        columns=_index(raw["columns"]),
+        columns=core_index(raw["columns"]),
         rows=LabelIndex(raw["rows"]),
         column_keys=tuple(raw["columns"]),
         row_keys=tuple(raw["rows"]),
@@ -133,7 +129,7 @@ def _template(raw_templates: dict, name: str) -> Template:
     return Template(
         name=name,
         groups={k: _group(k, g) for k, g in raw["active_disclosure"]["groups"].items()},
-        request_columns=_index(requests["columns"]),
+        request_columns=core_index(requests["columns"]),
         request_column_keys=tuple(requests["columns"]),
         request_rows=LabelIndex(requests["rows"]),
         request_row_keys=tuple(requests["rows"]),
