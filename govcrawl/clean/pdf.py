@@ -46,6 +46,8 @@ _SENTENCE_END = tuple("。！？；：!?;:")
 _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
 )
+"""An item marker (4. （五） 五、) opening a line or a cell: it starts a new paragraph, and a
+new row's label rather than the rest of a label Writer wrapped over a page break."""
 
 
 class PdfError(ValueError):
@@ -327,10 +329,6 @@ def _repeated_header(a: _Piece, boxes: list[tuple[Box, str]], top: float) -> flo
     return end
 
 
-_CN_NUMERAL = "[一二三四五六七八九十]"
-_ENUMERATED = re.compile(rf"\s*(?:\d+[.、．]|[（(](?:{_CN_NUMERAL}+|\d+)[)）]|{_CN_NUMERAL}+、)")
-"""An item marker (4. （五） 五、) opening a cell: the start of a new row's label, never the
-rest of a label Writer wrapped over the page break."""
 
 
 def _below(a: _Piece, b: _Piece, room: float) -> _Piece | None:
