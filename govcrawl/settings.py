@@ -97,6 +97,9 @@ DOWNLOADER_MIDDLEWARES = {
     "govcrawl.fetch.guard.ScopeGuard": 40,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govcrawl.fetch.guard.RetryAfterMiddleware": 550,
+    # Sees answers before RetryAfter: a WAF's JS-cookie challenge is run once in the browser
+    # and the request retried with the cookies it earned (retrying alone never passes).
+    "govcrawl.fetch.challenge.BrowserChallengeMiddleware": 560,
     "govcrawl.fetch.guard.RedirectLoopGuard": 610,
     # Above HttpCompression (590): a 304 becomes the archived 200, still compressed, which
     # HttpCompression then decodes as on the first run.
@@ -128,6 +131,9 @@ GOVCRAWL_CLEAN_TIMEOUT = 600
 GOVCRAWL_CLEAN_MAX_TASKS = 200
 GOVCRAWL_RETRY_AFTER_MAX = 120
 GOVCRAWL_RETRY_BACKOFF = 1.0
+GOVCRAWL_SOLVE_CHALLENGES = True
+GOVCRAWL_CHALLENGE_SOLVES = 5
+GOVCRAWL_CHALLENGE_TIMEOUT = 10.0
 GOVCRAWL_TRAP_DATES = 5
 GOVCRAWL_TRAP_STALE_PAGES = 3
 GOVCRAWL_TRAP_REPEATS = 3

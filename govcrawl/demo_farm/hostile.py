@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -129,15 +130,37 @@ DEFAULT_LOOPBACK = "http://127.0.0.1:1/admin/"
 GB18030_MARKER = "𠮷祥路"
 """Text only GB18030 (not GBK) can encode: a page decoded as GBK cannot contain it."""
 ATTACH_DAY = date(2024, 3, 5)
+WAF_SEED = "qvWCrAlErGqWqpAlWGE9rsE0hsqhr1qhhGgsDpf"
+WAF_SERVER_COOKIE = "FSSBBIl1UgzbN7N80S"
+WAF_SCRIPT_COOKIE = "FSSBBIl1UgzbN7N80T"
+
+
+def waf_token(seed: str = WAF_SEED) -> str:
+    """The cookie value the challenge script computes (a rolling hash, base 36), so only a
+    client that runs the script gets it: nothing in the page can be copied into a cookie."""
+    total = 0
+    for char in seed:
+        total = (total * 31 + ord(char)) % 1_000_000_007
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        total, digit = divmod(total, 36)
+        text = digits[digit] + text
+        if not total:
+            return text
+
+
 WAF_412_PAGE = (
     '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
     '<meta id="9DhefwqGPrzGxEp9hPaoag" content="Q2xpZW50Q2hhbGxlbmdl"></head><body>\n'
     '<script type="text/javascript">$_ts=window["$_ts"];if(!$_ts)$_ts={};$_ts.nsd=41786;'
-    '$_ts.cd="qvWCrAlErGqWqpAlWGE9rsE0hsqhr1qhhGgsDpf";'
-    'document.cookie="FSSBBIl1UgzbN7N80T=" + $_ts.cd + "; path=/";location.reload();</script>\n'
-    "</body></html>\n"
+    f'$_ts.cd="{WAF_SEED}";'
+    "for(var i=0,s=0;i<$_ts.cd.length;i++)s=(s*31+$_ts.cd.charCodeAt(i))%1000000007;"
+    f'document.cookie="{WAF_SCRIPT_COOKIE}=" + s.toString(36) + "; path=/";location.reload();'
+    "</script>\n</body></html>\n"
 )
-"""A Ruishu-like WAF's first answer (412): a script computes a cookie and reloads."""
+"""A Ruishu-like WAF's answer (412) to a client without its cookies: the answer sets one cookie
+(`Set-Cookie`), its script computes the other and reloads."""
 TOO_FREQUENT_PAGE = (
     '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>访问受限</title></head><body>'
     "<p>您的访问过于频繁，请稍后再试。</p></body></html>\n"
@@ -411,9 +434,10 @@ def _cases(reports: dict[str, GeneratedReport], paths: dict[str, str], titles: d
             "waf.412_cookie",
             paths["waf_report"],
             r["waf_report"].title,
-            "report: a WAF (Ruishu-like) answers the first request of a client with 412 and a "
-            "script that sets a cookie; the next request gets the page: recognise the "
-            "challenge, wait, retry, extract the report; the 412 page is never content",
+            "report: a WAF (Ruishu-like) answers every request without its two cookies with "
+            "412, a Set-Cookie and a script that computes the second cookie and reloads; "
+            "retrying never helps: run the challenge in the browser, take its cookies, fetch "
+            "the page with them, extract the report; the 412 page is never content",
         ),
         Case(
             "waf.too_frequent",
@@ -854,7 +878,6 @@ class HostileSite:
         """Set by stop(): wakes handlers that are dripping or stalling."""
         self._lock = threading.Lock()
         self._busy_since: dict[tuple[str, str], float] = {}
-        self._cookie_pending: set[tuple[str, str]] = set()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -941,21 +964,6 @@ class HostileSite:
                 self._busy_since[key] = now
                 return True
             return False
-
-    def challenged(self, client: str, path: str) -> bool:
-        """Whether this request of `client` for `path` gets the WAF's 412 cookie challenge.
-
-        Like `busy`, requests alternate per client and path: challenged, served, challenged …
-        (a real WAF serves the page once its cookie came back; a crawler that runs no script
-        gets it on a later attempt here, as behind WAFs that let a retry through). No timing.
-        """
-        key = (client, path)
-        with self._lock:
-            if key in self._cookie_pending:
-                self._cookie_pending.remove(key)
-                return False
-            self._cookie_pending.add(key)
-            return True
 
 
 def _make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
@@ -1081,11 +1089,15 @@ def _make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
             self._html(status, text, [("Retry-After", str(site.retry_after))])
 
         def _waf_cookie(self, path: str) -> None:
-            """First request of a client: a Ruishu-like 412 page whose script sets a cookie."""
-            if not site.challenged(self.client_address[0], path):
+            """The page for a client holding both WAF cookies; the 412 challenge otherwise."""
+            jar = SimpleCookie(self.headers.get("Cookie", ""))
+            server = jar.get(WAF_SERVER_COOKIE)
+            script = jar.get(WAF_SCRIPT_COOKIE)
+            if server and script and script.value == waf_token():
                 self._resource(content.pages[path])
                 return
-            self._html(412, WAF_412_PAGE)
+            issued = f"{WAF_SERVER_COOKIE}={secrets.token_hex(16)}; Path=/; HttpOnly"
+            self._html(412, WAF_412_PAGE, [("Set-Cookie", issued)])
 
         def _too_frequent(self) -> None:
             """A rate limiter's 200 answer, every time: the page is never served."""

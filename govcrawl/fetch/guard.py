@@ -13,6 +13,7 @@ costing more than its own failed pages, and make every failure visible:
   the reactor clock rather than blocking it; truncated bodies (`dataloss`) and anti-bot
   challenge pages (`is_challenge`: a WAF's 412 JS-cookie page, "访问过于频繁") retried, then
   failed — neither reaches a spider callback, so neither becomes a record or a link source.
+  (A JS-cookie challenge is first run in the browser: `govcrawl.fetch.challenge`.)
 - `RedirectLoopGuard` (downloader, sees 3xx before RedirectMiddleware): A → B → A is named a
   loop instead of silently vanishing in the duplicate filter.
 - `FailureReporter` (spider): gives every request an errback that turns the final failure into
@@ -211,7 +212,9 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-CHALLENGE_STATUSES = frozenset({200, 403, 412, 503})
+CHALLENGE_STATUSES = frozenset({200, 403, 412, 503, 521})
+_COOKIE_STATUSES = frozenset({412, 521})
+"""Statuses WAFs answer with a cookie-setting script: Ruishu/瑞数 412, 加速乐 521."""
 CHALLENGE_MAX_BODY = 64 * 1024
 """Challenge pages are small; a longer body is content (Ruishu's 412 scripts stay well below)."""
 CHALLENGE_MAX_TEXT = 400
@@ -259,8 +262,9 @@ def _page_text(body: bytes) -> str:
 def is_challenge(status: int, headers: Mapping[Any, Any], body: bytes) -> str | None:
     """The kind of anti-bot challenge this answer is ("412 JS cookie", "too frequent", …), or None.
 
-    Chinese government WAFs (Ruishu/瑞数 and the like) answer a first visit with 412 and a
-    script that computes a cookie (`document.cookie`, `$_ts`) and reloads; rate limiters and
+    Chinese government WAFs (Ruishu/瑞数, 加速乐 and the like) answer a client without their
+    cookies with 412 or 521 and a script that computes a cookie (`document.cookie`, `$_ts`)
+    and reloads (`govcrawl.fetch.challenge` runs it in the browser); rate limiters and
     captcha gates answer 200/403/503 with a short "访问过于频繁" / "安全验证" / "请开启
     JavaScript" page. Either is a page about the crawler, not from the portal: retried later,
     never content. Phrase matches count only on short pages with little visible text.
@@ -271,10 +275,8 @@ def is_challenge(status: int, headers: Mapping[Any, Any], body: bytes) -> str | 
     if ctype and "html" not in ctype and "text" not in ctype:
         return None
     page = _page_text(body)
-    if status == 412 and _COOKIE_SCRIPT.search(page):
-        return "412 JS cookie"
-    if status == 412:
-        return None
+    if status in _COOKIE_STATUSES:
+        return f"{status} JS cookie" if _COOKIE_SCRIPT.search(page) else None
     visible = _TAG.sub(" ", _INVISIBLE.sub(" ", page))  # <noscript> text stays
     if len("".join(visible.split())) > CHALLENGE_MAX_TEXT:
         return None

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from hostile_wire import case, get, truth_for
 
-from govcrawl.demo_farm.hostile import HostileSite
+from govcrawl.demo_farm.hostile import (
+    WAF_SCRIPT_COOKIE,
+    WAF_SERVER_COOKIE,
+    HostileSite,
+    waf_token,
+)
 from govcrawl.fetch.guard import is_challenge
 
 
-def test_412_cookie_challenge_then_the_report_per_client(site: HostileSite) -> None:
+def test_412_cookie_challenge_until_both_cookies_come_back(site: HostileSite) -> None:
     path = case(site, "waf.412_cookie")["path"]
     first = get(site, path)
     assert first.status == 412
     assert b"document.cookie" in first.body and b"$_ts" in first.body
     assert is_challenge(first.status, first.headers, first.body) == "412 JS cookie"
-    second = get(site, path)
-    assert second.status == 200
-    assert f"<h1>{truth_for(site, path)['title']}</h1>" in second.body.decode("utf-8")
-    assert is_challenge(second.status, second.headers, second.body) is None
-    assert get(site, path).status == 412  # a new round starts challenged again
+    issued = first.headers["set-cookie"].split(";")[0]
+    assert issued.startswith(f"{WAF_SERVER_COOKIE}=")
+    assert get(site, path).status == 412  # retrying alone never passes
+    assert get(site, path, {"Cookie": issued}).status == 412  # nor the issued cookie alone
+    wrong = f"{issued}; {WAF_SCRIPT_COOKIE}=0"
+    assert get(site, path, {"Cookie": wrong}).status == 412
+    both = f"{issued}; {WAF_SCRIPT_COOKIE}={waf_token()}"
+    served = get(site, path, {"Cookie": both})
+    assert served.status == 200
+    assert f"<h1>{truth_for(site, path)['title']}</h1>" in served.body.decode("utf-8")
+    assert is_challenge(served.status, served.headers, served.body) is None
 
 
 def test_too_frequent_page_every_time(site: HostileSite) -> None:

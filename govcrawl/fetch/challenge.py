@@ -1,0 +1,181 @@
+"""JavaScript anti-bot challenges run in the browser, so the crawl gets the page behind them.
+
+Chinese government portals sit behind WAFs (Ruishu/瑞数, 加速乐 and the like) that answer a
+client lacking their cookies with a small page — 412 or 521, sometimes 200/403/503 — whose
+script computes a cookie and reloads. A client that runs no script gets that page on every
+retry: `RetryAfterMiddleware` alone can only wait, retry and fail the portal page by page.
+
+`BrowserChallengeMiddleware` sees such an answer first (`is_challenge` says "… JS cookie", or
+"JavaScript required" from a page whose script sets a cookie or reloads) and hands the request
+once to the browser (scrapy-playwright). Chromium runs the script, the WAF lets the reload
+through, and `settle_challenge` waits until the page is no longer a challenge and takes the
+browser's cookies. They go into Scrapy's cookie jar with a retry of the original request,
+which then gets the page through the ordinary download path: archived as wire bytes like every
+page, with the spider's callback and meta unchanged. Later requests to the host carry the
+cookies from the jar and pass without the browser. The browser's own traffic (the challenge,
+the reload) is archived as a rendered page's is.
+
+Not solved here, and left to `RetryAfterMiddleware` (wait, retry, fail as "anti-bot
+challenge"): captchas and "访问过于频繁" pages, a request whose challenge comes back after it
+was solved (a WAF binding its cookie to something Scrapy's client lacks, such as its TLS
+fingerprint), hosts already solved `GOVCRAWL_CHALLENGE_SOLVES` times in this crawl (default 5:
+a cookie that expires mid-crawl is solved again, a WAF that never accepts is not fed the
+browser forever), and every challenge when `GOVCRAWL_SOLVE_CHALLENGES` is off or the browser
+fails. Requests challenged while another of the same host is being solved are solved on their
+own; a crawl's first challenge usually comes from its only request in flight, its start page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
+
+from govcrawl.fetch.guard import is_challenge
+
+logger = logging.getLogger(__name__)
+
+SOLVING_META = "govcrawl_challenge_solving"
+"""On the browser request that runs a challenge: the request's own `dont_merge_cookies`."""
+SOLVED_META = "govcrawl_challenge_solved"
+"""On the retry after a solve (and its own retries): never handed to the browser again."""
+_VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
+_BROWSER_META = (
+    "playwright",
+    "playwright_page_methods",
+    "playwright_page_event_handlers",
+    "playwright_page_init_callback",
+)
+
+
+def solvable(kind: str | None) -> bool:
+    """Whether a challenge of this kind (`is_challenge`) is a script a browser can run."""
+    return kind is not None and (kind.endswith("JS cookie") or kind == "JavaScript required")
+
+
+def _still_challenged(html: str) -> bool:
+    body = html.encode("utf-8")
+    return any(solvable(is_challenge(status, {}, body)) for status in (412, 200))
+
+
+async def settle_challenge(page: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
+    """Page method: wait until the challenge script has reloaded into a page that is not a
+    challenge (or `timeout` seconds passed), then return the browser context's cookies.
+
+    The navigation that scrapy-playwright awaited ended with the challenge itself; the
+    script's reload is a second navigation that may still be under way, during which the
+    page's content cannot be read — hence polling rather than one wait.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            await page.wait_for_load_state("load")
+            if not _still_challenged(await page.content()):
+                break
+        except PlaywrightError:  # navigating: the content is not readable yet
+            pass
+        if loop.time() >= deadline:
+            break
+        await asyncio.sleep(0.2)
+    return await page.context.cookies()
+
+
+class BrowserChallengeMiddleware:
+    """Downloader middleware (before `RetryAfterMiddleware`): JS challenges go to the browser
+    once per request, and the request comes back with the cookies the browser earned."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_solves = crawler.settings.getint("GOVCRAWL_CHALLENGE_SOLVES", 5)
+        self.timeout = crawler.settings.getfloat("GOVCRAWL_CHALLENGE_TIMEOUT", 10.0)
+        self.solves: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BrowserChallengeMiddleware:
+        if not crawler.settings.getbool("GOVCRAWL_SOLVE_CHALLENGES", True):
+            raise NotConfigured("GOVCRAWL_SOLVE_CHALLENGES is off")
+        return cls(crawler)
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if SOLVING_META in request.meta:
+            return self._after_browser(request, response)
+        if request.meta.get(SOLVED_META) or request.meta.get("playwright"):
+            return response
+        kind = is_challenge(response.status, response.headers, response.body)
+        host = urlsplit(request.url).netloc
+        if not solvable(kind) or self.solves[host] >= self.max_solves:
+            return response
+        self.solves[host] += 1
+        self.crawler.stats.inc_value("govcrawl/fetch/challenge_browser")
+        logger.info("%s answered %s: running the challenge in the browser", request.url, kind)
+        return self._in_browser(request)
+
+    def process_exception(
+        self, request: Request, exception: BaseException, spider: Spider | None = None
+    ) -> Request | None:
+        if SOLVING_META not in request.meta:
+            return None
+        logger.warning("could not run the challenge of %s in the browser: %r", request, exception)
+        self.crawler.stats.inc_value("govcrawl/fetch/challenge_browser_failed")
+        return self._retry(request, cookies=[])
+
+    def _in_browser(self, request: Request) -> Request:
+        """The request for the browser: with its own cookie jar (Scrapy's Cookie header would
+        override the browser's on every navigation, the script's reload included) and without
+        validators (a 304 would leave the browser a blank page)."""
+        headers = request.headers.copy()
+        for name in (*_VALIDATORS, b"Cookie"):
+            headers.pop(name, None)
+        meta = {
+            **request.meta,
+            "playwright": True,
+            "playwright_page_methods": [PageMethod(settle_challenge, timeout=self.timeout)],
+            "dont_merge_cookies": True,
+            SOLVING_META: request.meta.get("dont_merge_cookies"),
+        }
+        for key in ("playwright_page_event_handlers", "playwright_page_init_callback"):
+            meta.pop(key, None)  # the browser stages attach theirs when it is dequeued
+        return request.replace(headers=headers, meta=meta, dont_filter=True)
+
+    def _after_browser(self, request: Request, response: Response) -> Request:
+        methods = request.meta.get("playwright_page_methods") or []
+        cookies = next(
+            (m.result for m in methods if getattr(m, "method", None) is settle_challenge), None
+        )
+        if cookies:
+            self.crawler.stats.inc_value("govcrawl/fetch/challenge_cookies")
+        else:
+            logger.warning("the browser earned no cookies from the challenge of %s", request.url)
+        return self._retry(request, cookies=cookies or [])
+
+    def _retry(self, request: Request, cookies: list[dict[str, Any]]) -> Request:
+        """The original request again, past the browser, with what the browser earned."""
+        meta = {k: v for k, v in request.meta.items() if k not in _BROWSER_META}
+        own_merge = meta.pop(SOLVING_META, None)
+        meta.pop("dont_merge_cookies", None)
+        if own_merge is not None:
+            meta["dont_merge_cookies"] = own_merge
+        meta[SOLVED_META] = True
+        jar_cookies = [
+            {
+                "name": c["name"],
+                "value": c["value"],
+                "domain": c.get("domain") or urlsplit(request.url).hostname,
+                "path": c.get("path") or "/",
+                "secure": bool(c.get("secure")),
+            }
+            for c in cookies
+        ]
+        return request.replace(meta=meta, cookies=jar_cookies, dont_filter=True)

@@ -1,0 +1,213 @@
+"""JS-cookie challenges run in the browser once per request, then the request comes back with
+the browser's cookies (`govcrawl.fetch.challenge`); everything else stays with the retries."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hostile_run import DRIVER
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.request import request_from_dict
+from scrapy.utils.test import get_crawler
+from test_challenge import COOKIE_412, JS_GATE, RUISHU_412, TOO_FREQUENT
+
+from govcrawl.demo_farm.hostile import WAF_412_PAGE, HostileSite
+from govcrawl.fetch.challenge import (
+    SOLVED_META,
+    SOLVING_META,
+    BrowserChallengeMiddleware,
+    settle_challenge,
+    solvable,
+)
+from govcrawl.fetch.guard import is_challenge
+from govcrawl.store.dataset import Dataset
+
+URL = "http://127.0.0.1:8101/xxgk/ndbg/t1.html"
+COOKIES = [
+    {"name": "FSSBBIl1UgzbN7N80S", "value": "abc", "domain": "127.0.0.1", "path": "/"},
+    {"name": "FSSBBIl1UgzbN7N80T", "value": "b68506", "domain": "127.0.0.1", "path": "/"},
+]
+
+
+class ReportSpider(Spider):
+    name = "challenge_units"
+
+    def parse_report(self, response: object) -> None:
+        """A callback the retried request must keep."""
+
+
+def middleware(**settings: object) -> BrowserChallengeMiddleware:
+    crawler = get_crawler(ReportSpider, settings_dict=settings)
+    crawler.spider = crawler._create_spider()
+    return BrowserChallengeMiddleware.from_crawler(crawler)
+
+
+def answer(request: Request, status: int, body: str) -> HtmlResponse:
+    return HtmlResponse(request.url, status=status, body=body.encode(), request=request)
+
+
+def original(mw: BrowserChallengeMiddleware) -> Request:
+    return Request(
+        URL,
+        callback=mw.crawler.spider.parse_report,
+        headers={"If-None-Match": '"e1"', "Cookie": "FSSBBIl1UgzbN7N80S=old"},
+        meta={"portal": "hostile", "list_page": "http://127.0.0.1:8101/xxgk/"},
+    )
+
+
+def browser_answer(solve: Request, cookies: list[dict]) -> HtmlResponse:
+    """What scrapy-playwright hands back: the page methods ran, their results filled in."""
+    for method in solve.meta["playwright_page_methods"]:
+        method.result = cookies
+    return answer(solve, 412, "<html><body><h1>report</h1></body></html>")
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (412, RUISHU_412, "412 JS cookie"),
+        (412, COOKIE_412, "412 JS cookie"),
+        (521, COOKIE_412, "521 JS cookie"),  # 加速乐's status
+        (200, JS_GATE, "JavaScript required"),
+    ],
+)
+def test_script_challenges_are_solvable(status: int, body: str, kind: str) -> None:
+    assert is_challenge(status, {}, body.encode()) == kind
+    assert solvable(kind)
+
+
+@pytest.mark.parametrize("kind", [None, "too frequent", "security check"])
+def test_other_challenges_are_not(kind: str | None) -> None:
+    assert not solvable(kind)
+
+
+def test_challenge_goes_to_the_browser_without_validators_or_scrapy_cookies() -> None:
+    mw = middleware()
+    request = original(mw)
+    solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
+    assert isinstance(solve, Request) and solve.url == URL and solve.dont_filter
+    assert solve.meta["playwright"] is True
+    assert solve.meta["dont_merge_cookies"] is True
+    assert b"If-None-Match" not in solve.headers and b"Cookie" not in solve.headers
+    [method] = solve.meta["playwright_page_methods"]
+    assert method.method is settle_challenge
+    assert solve.callback == mw.crawler.spider.parse_report
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 1
+    # the browser request can wait in a disk or redis queue like any other
+    restored = request_from_dict(
+        pickle.loads(pickle.dumps(solve.to_dict(spider=mw.crawler.spider))),
+        spider=mw.crawler.spider,
+    )
+    assert restored.meta["playwright_page_methods"][0].method is settle_challenge
+
+
+def test_browser_cookies_come_back_on_the_original_request() -> None:
+    mw = middleware()
+    request = original(mw)
+    solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
+    retry = mw.process_response(solve, browser_answer(solve, COOKIES))
+    assert isinstance(retry, Request) and retry.url == URL and retry.dont_filter
+    assert retry.callback == mw.crawler.spider.parse_report
+    assert retry.meta[SOLVED_META] is True
+    assert retry.meta["portal"] == "hostile" and retry.meta["list_page"].endswith("/xxgk/")
+    for key in ("playwright", "playwright_page_methods", "dont_merge_cookies", SOLVING_META):
+        assert key not in retry.meta
+    assert {(c["name"], c["value"]) for c in retry.cookies} == {
+        (c["name"], c["value"]) for c in COOKIES
+    }
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_cookies") == 1
+
+
+def test_a_spiders_own_dont_merge_cookies_survives_the_round_trip() -> None:
+    mw = middleware()
+    request = original(mw).replace(meta={"dont_merge_cookies": False})
+    solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
+    retry = mw.process_response(solve, browser_answer(solve, COOKIES))
+    assert retry.meta["dont_merge_cookies"] is False
+
+
+def test_challenged_again_after_solving_is_left_to_the_retries() -> None:
+    mw = middleware()
+    request = original(mw)
+    solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
+    retry = mw.process_response(solve, browser_answer(solve, COOKIES))
+    again = answer(retry, 412, WAF_412_PAGE)
+    assert mw.process_response(retry, again) is again
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(200, TOO_FREQUENT), (412, "<html><body>Precondition Failed</body></html>"), (200, "ok")],
+)
+def test_other_answers_pass(status: int, body: str) -> None:
+    mw = middleware()
+    request = original(mw)
+    response = answer(request, status, body)
+    assert mw.process_response(request, response) is response
+
+
+def test_solves_per_host_are_capped() -> None:
+    mw = middleware(GOVCRAWL_CHALLENGE_SOLVES=2)
+    outcomes = []
+    for n in range(3):
+        request = Request(f"http://127.0.0.1:8101/p{n}.html")
+        outcomes.append(mw.process_response(request, answer(request, 412, RUISHU_412)))
+    assert [isinstance(o, Request) for o in outcomes] == [True, True, False]
+    other = Request("http://127.0.0.1:8102/p.html")  # another host has its own count
+    assert isinstance(mw.process_response(other, answer(other, 412, RUISHU_412)), Request)
+
+
+def test_browser_failure_falls_back_to_the_retries() -> None:
+    mw = middleware()
+    request = original(mw)
+    solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
+    retry = mw.process_exception(solve, RuntimeError("no browser"))
+    assert isinstance(retry, Request) and retry.meta[SOLVED_META] is True
+    assert "playwright" not in retry.meta and not retry.cookies
+    assert mw.process_exception(request, RuntimeError("elsewhere")) is None
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser_failed") == 1
+
+
+def test_no_cookies_earned_is_a_plain_retry() -> None:
+    mw = middleware()
+    request = original(mw)
+    solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
+    retry = mw.process_response(solve, browser_answer(solve, []))
+    assert retry.meta[SOLVED_META] is True and not retry.cookies
+
+
+def test_switched_off() -> None:
+    crawler = get_crawler(ReportSpider, settings_dict={"GOVCRAWL_SOLVE_CHALLENGES": False})
+    with pytest.raises(NotConfigured):
+        BrowserChallengeMiddleware.from_crawler(crawler)
+
+
+def crawl_waf_report(tmp: Path, *settings: str) -> tuple[Dataset, list[int], str]:
+    with HostileSite(seed=2024) as site:
+        path = next(c["path"] for c in site.cases() if c["case"] == "waf.412_cookie")
+        args = [sys.executable, str(DRIVER), str(tmp), f"generic={site.url}{path}"]
+        args += ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "GOVCRAWL_RETRY_BACKOFF=0.1"]
+        for setting in settings:
+            args += ["-s", setting]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        json.loads(done.stdout.strip().splitlines()[-1])
+        statuses = [status for _, _, target, status in site.request_log if target == path]
+        return Dataset(tmp), statuses, site.url + path
+
+
+def test_without_the_browser_a_strict_waf_fails_the_page(tmp_path: Path) -> None:
+    dataset, statuses, url = crawl_waf_report(tmp_path, "GOVCRAWL_SOLVE_CHALLENGES=false")
+    assert statuses == [412, 412, 412]
+    assert dataset.query("SELECT reason FROM errors WHERE url = ?", [url]) == [
+        ("anti-bot challenge (412 JS cookie) after 3 attempts",)
+    ]
+    assert not list(dataset.records())
