@@ -36,6 +36,7 @@ from scrapy_playwright.page import PageMethod
 from govcrawl.archive.capture import WarcCaptureExtension, request_target
 from govcrawl.archive.writer import HttpRequest, HttpResponse
 from govcrawl.fetch.browser_cache import served_from_cache
+from govcrawl.fetch.page_methods import add_page_method
 
 logger = logging.getLogger(__name__)
 
@@ -177,10 +178,7 @@ def attach_browser_capture(meta: dict[str, Any], crawler: Crawler) -> None:
     handlers = dict(meta.get("playwright_page_event_handlers") or {})
     handlers.setdefault("response", playwright_page_event_handlers(crawler)["response"])
     meta["playwright_page_event_handlers"] = handlers
-    methods = list(meta.get("playwright_page_methods") or [])
-    if not any(getattr(m, "method", None) is wait_for_archive for m in methods):
-        methods.append(archive_page_method())
-    meta["playwright_page_methods"] = methods
+    add_page_method(meta, archive_page_method())
 
 
 class BrowserCaptureMiddleware:

@@ -329,8 +329,6 @@ def _repeated_header(a: _Piece, boxes: list[tuple[Box, str]], top: float) -> flo
     return end
 
 
-
-
 def _below(a: _Piece, b: _Piece, room: float) -> _Piece | None:
     """`b`, at the top of the page after the one `a` ends, continues `a` row-wise: same
     outer edges, one's column edges among the other's, and `a` ends so low that `b`'s first

@@ -15,6 +15,12 @@ page, with the spider's callback and meta unchanged. Later requests to the host 
 cookies from the jar and pass without the browser. The browser's own traffic (the challenge,
 the reload) is archived as a rendered page's is.
 
+A page the crawl renders in the browser anyway (`meta["playwright"]`) runs the script
+itself, but scrapy-playwright reports the status of the navigation it started: the
+challenge's 412 even when the DOM it hands over is the page the reload brought. The middleware
+therefore adds `document_status` to every browser request's page methods and gives the
+response the status of the document the browser ended on.
+
 Not solved here, and left to `RetryAfterMiddleware` (wait, retry, fail as "anti-bot
 challenge"): captchas and "访问过于频繁" pages, a request whose challenge comes back after it
 was solved (a WAF binding its cookie to something Scrapy's client lacks, such as its TLS
@@ -41,6 +47,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from govcrawl.fetch.guard import is_challenge
+from govcrawl.fetch.page_methods import add_page_method, page_method_result
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +72,19 @@ def solvable(kind: str | None) -> bool:
 def _still_challenged(html: str) -> bool:
     body = html.encode("utf-8")
     return any(solvable(is_challenge(status, {}, body)) for status in (412, 200))
+
+
+async def document_status(page: Any) -> int:
+    """Page method: the HTTP status of the document the page shows once its network settled
+    (a challenge's reload done), or 0 when the browser cannot say."""
+    try:
+        await page.wait_for_load_state("networkidle")
+        status = await page.evaluate(
+            "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
+        )
+    except PlaywrightError:  # navigating again: no document to ask
+        return 0
+    return int(status)
 
 
 async def settle_challenge(page: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
@@ -106,12 +126,19 @@ class BrowserChallengeMiddleware:
             raise NotConfigured("GOVCRAWL_SOLVE_CHALLENGES is off")
         return cls(crawler)
 
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if not request.meta.get("playwright") or SOLVING_META in request.meta:
+            return
+        add_page_method(request.meta, PageMethod(document_status))
+
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
         if SOLVING_META in request.meta:
             return self._after_browser(request, response)
-        if request.meta.get(SOLVED_META) or request.meta.get("playwright"):
+        if request.meta.get("playwright"):
+            return _as_shown(request, response)
+        if request.meta.get(SOLVED_META):
             return response
         kind = is_challenge(response.status, response.headers, response.body)
         host = urlsplit(request.url).netloc
@@ -150,10 +177,7 @@ class BrowserChallengeMiddleware:
         return request.replace(headers=headers, meta=meta, dont_filter=True)
 
     def _after_browser(self, request: Request, response: Response) -> Request:
-        methods = request.meta.get("playwright_page_methods") or []
-        cookies = next(
-            (m.result for m in methods if getattr(m, "method", None) is settle_challenge), None
-        )
+        cookies = page_method_result(request.meta, settle_challenge)
         if cookies:
             self.crawler.stats.inc_value("govcrawl/fetch/challenge_cookies")
         else:
@@ -179,3 +203,12 @@ class BrowserChallengeMiddleware:
             for c in cookies
         ]
         return request.replace(meta=meta, cookies=jar_cookies, dont_filter=True)
+
+
+def _as_shown(request: Request, response: Response) -> Response:
+    """A rendered page with the status of the document the browser ended on."""
+    shown = page_method_result(request.meta, document_status, 0)
+    if not isinstance(shown, int) or not shown or shown == response.status:
+        return response
+    logger.debug("%s: the browser ended on a %d document, not %d", request, shown, response.status)
+    return response.replace(status=shown)

@@ -7,6 +7,9 @@ import json
 import pickle
 import subprocess
 import sys
+import threading
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,11 +21,19 @@ from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 from test_challenge import COOKIE_412, JS_GATE, RUISHU_412, TOO_FREQUENT
 
-from govcrawl.demo_farm.hostile import WAF_412_PAGE, HostileSite
+from govcrawl.demo_farm.hostile import (
+    WAF_412_PAGE,
+    WAF_SCRIPT_COOKIE,
+    WAF_SERVER_COOKIE,
+    HostileSite,
+    build_content,
+    waf_token,
+)
 from govcrawl.fetch.challenge import (
     SOLVED_META,
     SOLVING_META,
     BrowserChallengeMiddleware,
+    document_status,
     settle_challenge,
     solvable,
 )
@@ -184,6 +195,19 @@ def test_no_cookies_earned_is_a_plain_retry() -> None:
     assert retry.meta[SOLVED_META] is True and not retry.cookies
 
 
+@pytest.mark.parametrize(("shown", "status"), [(200, 200), (0, 412), (412, 412)])
+def test_a_rendered_page_gets_the_status_the_browser_ended_on(shown: int, status: int) -> None:
+    mw = middleware()
+    request = Request(URL, meta={"playwright": True})
+    mw.process_request(request)
+    mw.process_request(request)  # a retry: still one
+    [method] = request.meta["playwright_page_methods"]
+    assert method.method is document_status
+    method.result = shown  # what the page reported once its network settled (0: unknown)
+    rendered = answer(request, 412, "<html><body><h1>report</h1></body></html>")
+    assert mw.process_response(request, rendered).status == status
+
+
 def test_switched_off() -> None:
     crawler = get_crawler(ReportSpider, settings_dict={"GOVCRAWL_SOLVE_CHALLENGES": False})
     with pytest.raises(NotConfigured):
@@ -211,3 +235,82 @@ def test_without_the_browser_a_strict_waf_fails_the_page(tmp_path: Path) -> None
         ("anti-bot challenge (412 JS cookie) after 3 attempts",)
     ]
     assert not list(dataset.records())
+
+
+class WafJsPortal(ThreadingHTTPServer):
+    """A portal whose every page is behind the WAF and whose list exists only after its script
+    ran: what the browser renders must be judged by the page the challenge reloaded into."""
+
+    def __init__(self) -> None:
+        content = build_content(2024)
+        self.report_path = content.paths["waf_report"]
+        self.report = content.pages[self.report_path]
+        self.log: list[tuple[str, int]] = []
+        super().__init__(("127.0.0.1", 0), self.Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    class Handler(BaseHTTPRequestHandler):
+        server: WafJsPortal
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the server's own log is what the tests read."""
+
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            jar = SimpleCookie(self.headers.get("Cookie", ""))
+            script = jar.get(WAF_SCRIPT_COOKIE)
+            if not jar.get(WAF_SERVER_COOKIE) or not script or script.value != waf_token():
+                issued = (("Set-Cookie", f"{WAF_SERVER_COOKIE}=s1; Path=/"),)
+                return self._send(412, WAF_412_PAGE.encode(), "text/html", issued)
+            if self.path == "/xxgk/list.html":
+                link = (
+                    f'<a class="report-link" href="{self.server.report_path}">'
+                    "2023年政府信息公开工作年度报告</a>"
+                )
+                shell = (
+                    "<html><body><div id='list'></div><script>setTimeout(function(){"
+                    f"document.getElementById('list').innerHTML={json.dumps(link)};}},100)"
+                    "</script></body></html>"
+                )
+                return self._send(200, shell.encode(), "text/html; charset=utf-8")
+            if self.path == self.server.report_path:
+                return self._send(200, self.server.report.body, self.server.report.content_type)
+            return self._send(404, b"<html><body>404</body></html>", "text/html")
+
+        def _send(
+            self, status: int, body: bytes, ctype: str, extra: tuple[tuple[str, str], ...] = ()
+        ) -> None:
+            self.server.log.append((self.path, status))
+            self.send_response(status)
+            for name, value in [("Content-Type", ctype), *extra]:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+
+def test_a_rendered_list_behind_the_waf_and_its_report(tmp_path: Path) -> None:
+    """The browser runs the list's challenge itself: the page counts as the 200 it reloaded
+    into, not the 412 it started from; the report it links (plain Scrapy) is solved in turn."""
+    portal = WafJsPortal()
+    thread = threading.Thread(target=portal.serve_forever, daemon=True)
+    thread.start()
+    try:
+        args = [sys.executable, str(DRIVER), str(tmp_path), f"jsonapi={portal.url}/xxgk/list.html"]
+        args += ["-s", "AUTOTHROTTLE_ENABLED=false"]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+    finally:
+        portal.shutdown()
+        portal.server_close()
+    dataset = Dataset(tmp_path)
+    assert dataset.query("SELECT url, reason FROM errors") == []
+    [record] = dataset.records()
+    assert record["source"]["url"] == portal.url + portal.report_path
+    assert ("/xxgk/list.html", 412) in portal.log and ("/xxgk/list.html", 200) in portal.log
+    report = [status for path, status in portal.log if path == portal.report_path]
+    assert report[0] == 412 and report[-1] == 200
