@@ -22,13 +22,13 @@ therefore adds `document_status` to every browser request's page methods and giv
 response the status of the document the browser ended on.
 
 Not solved here, and left to `RetryAfterMiddleware` (wait, retry, fail as "anti-bot
-challenge"): captchas and "访问过于频繁" pages, a request whose challenge comes back after it
+challenge"): captchas and "访问过于频繁" pages; a request whose challenge comes back after it
 was solved (a WAF binding its cookie to something Scrapy's client lacks, such as its TLS
-fingerprint), hosts already solved `GOVCRAWL_CHALLENGE_SOLVES` times in this crawl (default 5:
-a cookie that expires mid-crawl is solved again, a WAF that never accepts is not fed the
-browser forever), and every challenge when `GOVCRAWL_SOLVE_CHALLENGES` is off or the browser
-fails. Requests challenged while another of the same host is being solved are solved on their
-own; a crawl's first challenge usually comes from its only request in flight, its start page.
+fingerprint); every challenge of a host once `GOVCRAWL_CHALLENGE_FUTILE` (default 3) solves in a
+row came to nothing there, so a WAF that never accepts is not fed the browser all crawl long
+while one whose cookie expires now and then is solved again each time; and every challenge
+when `GOVCRAWL_SOLVE_CHALLENGES` is off. Requests challenged at once (a cookie expiring under
+several requests in flight) are each solved on their own.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ logger = logging.getLogger(__name__)
 SOLVING_META = "govcrawl_challenge_solving"
 """On the browser request that runs a challenge: the request's own `dont_merge_cookies`."""
 SOLVED_META = "govcrawl_challenge_solved"
-"""On the retry after a solve (and its own retries): never handed to the browser again."""
+"""On the retry after a solve (and its own retries): never handed to the browser again.
+`_UNJUDGED` until its first answer tells whether the solve helped, `_JUDGED` after."""
+_UNJUDGED, _JUDGED = "unjudged", "judged"
 _VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
 _BROWSER_META = (
     "playwright",
@@ -116,9 +118,10 @@ class BrowserChallengeMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_solves = crawler.settings.getint("GOVCRAWL_CHALLENGE_SOLVES", 5)
+        self.max_futile = crawler.settings.getint("GOVCRAWL_CHALLENGE_FUTILE", 3)
         self.timeout = crawler.settings.getfloat("GOVCRAWL_CHALLENGE_TIMEOUT", 10.0)
-        self.solves: Counter[str] = Counter()
+        self.futile: Counter[str] = Counter()
+        """Per host: solves in a row whose retry was challenged again."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserChallengeMiddleware:
@@ -138,13 +141,16 @@ class BrowserChallengeMiddleware:
             return self._after_browser(request, response)
         if request.meta.get("playwright"):
             return _as_shown(request, response)
-        if request.meta.get(SOLVED_META):
-            return response
         kind = is_challenge(response.status, response.headers, response.body)
         host = urlsplit(request.url).netloc
-        if not solvable(kind) or self.solves[host] >= self.max_solves:
+        solved = request.meta.get(SOLVED_META)
+        if solved:
+            if solved == _UNJUDGED:  # the first answer to the retry after a solve
+                request.meta[SOLVED_META] = _JUDGED
+                self.futile[host] = self.futile[host] + 1 if solvable(kind) else 0
             return response
-        self.solves[host] += 1
+        if not solvable(kind) or self.futile[host] >= self.max_futile:
+            return response
         self.crawler.stats.inc_value("govcrawl/fetch/challenge_browser")
         logger.info("%s answered %s: running the challenge in the browser", request.url, kind)
         return self._in_browser(request)
@@ -156,7 +162,10 @@ class BrowserChallengeMiddleware:
             return None
         logger.warning("could not run the challenge of %s in the browser: %r", request, exception)
         self.crawler.stats.inc_value("govcrawl/fetch/challenge_browser_failed")
-        return self._retry(request, cookies=[])
+        self.futile[urlsplit(request.url).netloc] += 1
+        retry = self._retry(request, cookies=[])
+        retry.meta[SOLVED_META] = _JUDGED
+        return retry
 
     def _in_browser(self, request: Request) -> Request:
         """The request for the browser: with its own cookie jar (Scrapy's Cookie header would
@@ -191,7 +200,7 @@ class BrowserChallengeMiddleware:
         meta.pop("dont_merge_cookies", None)
         if own_merge is not None:
             meta["dont_merge_cookies"] = own_merge
-        meta[SOLVED_META] = True
+        meta[SOLVED_META] = _UNJUDGED
         jar_cookies = [
             {
                 "name": c["name"],

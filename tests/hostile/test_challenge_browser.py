@@ -126,7 +126,7 @@ def test_browser_cookies_come_back_on_the_original_request() -> None:
     retry = mw.process_response(solve, browser_answer(solve, COOKIES))
     assert isinstance(retry, Request) and retry.url == URL and retry.dont_filter
     assert retry.callback == mw.crawler.spider.parse_report
-    assert retry.meta[SOLVED_META] is True
+    assert retry.meta[SOLVED_META]
     assert retry.meta["portal"] == "hostile" and retry.meta["list_page"].endswith("/xxgk/")
     for key in ("playwright", "playwright_page_methods", "dont_merge_cookies", SOLVING_META):
         assert key not in retry.meta
@@ -165,15 +165,39 @@ def test_other_answers_pass(status: int, body: str) -> None:
     assert mw.process_response(request, response) is response
 
 
-def test_solves_per_host_are_capped() -> None:
-    mw = middleware(GOVCRAWL_CHALLENGE_SOLVES=2)
-    outcomes = []
-    for n in range(3):
-        request = Request(f"http://127.0.0.1:8101/p{n}.html")
-        outcomes.append(mw.process_response(request, answer(request, 412, RUISHU_412)))
-    assert [isinstance(o, Request) for o in outcomes] == [True, True, False]
-    other = Request("http://127.0.0.1:8102/p.html")  # another host has its own count
-    assert isinstance(mw.process_response(other, answer(other, 412, RUISHU_412)), Request)
+def solve_round(mw: BrowserChallengeMiddleware, url: str, passes: bool) -> Request | None:
+    """One request challenged, solved, and its retry answered (the page, or the challenge
+    again); None when the middleware no longer hands the host to the browser."""
+    request = Request(url)
+    solve = mw.process_response(request, answer(request, 412, RUISHU_412))
+    if not isinstance(solve, Request):
+        return None
+    retry = mw.process_response(solve, browser_answer(solve, COOKIES))
+    if passes:
+        final = answer(retry, 200, "<html><body>ok</body></html>")
+    else:
+        final = answer(retry, 412, RUISHU_412)
+    assert mw.process_response(retry, final) is final
+    assert mw.process_response(retry, final) is final  # its own retries: judged once
+    return retry
+
+
+def test_a_host_stops_being_solved_after_futile_solves_in_a_row() -> None:
+    mw = middleware(GOVCRAWL_CHALLENGE_FUTILE=2)
+    host = "http://127.0.0.1:8101"
+    assert solve_round(mw, f"{host}/p1.html", passes=False)
+    assert solve_round(mw, f"{host}/p2.html", passes=True)  # helped: the count starts over
+    assert solve_round(mw, f"{host}/p3.html", passes=False)
+    assert solve_round(mw, f"{host}/p4.html", passes=False)
+    assert solve_round(mw, f"{host}/p5.html", passes=True) is None  # two futile in a row
+    assert solve_round(mw, "http://127.0.0.1:8102/p.html", passes=True)  # another host
+
+
+def test_an_expiring_cookie_is_solved_every_time() -> None:
+    mw = middleware(GOVCRAWL_CHALLENGE_FUTILE=2)
+    for n in range(6):
+        assert solve_round(mw, f"http://127.0.0.1:8101/p{n}.html", passes=True)
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 6
 
 
 def test_browser_failure_falls_back_to_the_retries() -> None:
@@ -181,10 +205,13 @@ def test_browser_failure_falls_back_to_the_retries() -> None:
     request = original(mw)
     solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
     retry = mw.process_exception(solve, RuntimeError("no browser"))
-    assert isinstance(retry, Request) and retry.meta[SOLVED_META] is True
+    assert isinstance(retry, Request) and retry.meta[SOLVED_META]
     assert "playwright" not in retry.meta and not retry.cookies
     assert mw.process_exception(request, RuntimeError("elsewhere")) is None
     assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser_failed") == 1
+    again = answer(retry, 412, WAF_412_PAGE)
+    assert mw.process_response(retry, again) is again  # to the retries, never the browser
+    assert mw.futile["127.0.0.1:8101"] == 1  # a failed browser counts once, as futile
 
 
 def test_no_cookies_earned_is_a_plain_retry() -> None:
@@ -192,7 +219,7 @@ def test_no_cookies_earned_is_a_plain_retry() -> None:
     request = original(mw)
     solve = mw.process_response(request, answer(request, 412, WAF_412_PAGE))
     retry = mw.process_response(solve, browser_answer(solve, []))
-    assert retry.meta[SOLVED_META] is True and not retry.cookies
+    assert retry.meta[SOLVED_META] and not retry.cookies
 
 
 @pytest.mark.parametrize(("shown", "status"), [(200, 200), (0, 412), (412, 412)])
