@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
@@ -126,6 +126,19 @@ def link_title(anchor: Selector) -> str:
     title = (anchor.attrib.get("title") or "").strip()
     text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
     return title or text
+
+
+def links_where(
+    response: Response, wanted: Callable[[str], object], scope: str = ""
+) -> list[tuple[str, str]]:
+    """(absolute URL, title) of the links on a page (under the `scope` css, if given) whose
+    absolute URL a family's `wanted` accepts: what each family's list parser starts from."""
+    links = []
+    for anchor in selector(response).css(f"{scope} a[href]".strip()):
+        url = urljoin(response.url, anchor.attrib["href"].strip())
+        if wanted(url):
+            links.append((url, link_title(anchor)))
+    return links
 
 
 def content_type(response: Response) -> str | None:

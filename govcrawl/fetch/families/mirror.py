@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
-from govcrawl.fetch.base import is_html, link_title, selector
+from govcrawl.fetch.base import is_html, links_where
 from govcrawl.fetch.families.generic import GenericSpider
 from govcrawl.fetch.recognize import classify_title
 
@@ -24,12 +24,7 @@ DOCUMENT = re.compile(r"/p-[\w-]+\.html$")
 
 def document_links(response: Response, scope: str = "") -> list[tuple[str, str]]:
     """(absolute URL, title) of the document links on a page (optionally under `scope` css)."""
-    out = []
-    for anchor in selector(response).css(f"{scope} a[href]".strip()):
-        url = urljoin(response.url, anchor.attrib["href"].strip())
-        if DOCUMENT.search(urlsplit(url).path):
-            out.append((url, link_title(anchor)))
-    return out
+    return links_where(response, lambda url: DOCUMENT.search(urlsplit(url).path), scope)
 
 
 class MirrorSpider(GenericSpider):

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from scrapy.http import Response
 
-from govcrawl.fetch.base import is_attachment_url, link_title, page_text, selector
+from govcrawl.fetch.base import is_attachment_url, links_where, page_text
 from govcrawl.fetch.families.generic import GenericSpider
 
 _ARG = r"""\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*"""
@@ -62,12 +62,7 @@ def parse_pager(text: str) -> TrsPager | None:
 
 def list_links(response: Response) -> list[tuple[str, str]]:
     """(absolute URL, title) of the article and file links of a TRS list page."""
-    links: list[tuple[str, str]] = []
-    for anchor in selector(response).css("a[href]"):
-        url = urljoin(response.url, anchor.attrib["href"].strip())
-        if ARTICLE.search(url) or is_attachment_url(url):
-            links.append((url, link_title(anchor)))
-    return links
+    return links_where(response, lambda url: ARTICLE.search(url) or is_attachment_url(url))
 
 
 class TrsSpider(GenericSpider):

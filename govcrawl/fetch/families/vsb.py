@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import Response
 
-from govcrawl.fetch.base import link_title, selector
+from govcrawl.fetch.base import links_where, selector
 from govcrawl.fetch.families.generic import GenericSpider
 
 ARTICLE = re.compile(r"/info/\d+/\d+\.htm$")
@@ -49,12 +49,7 @@ def pager_urls(response: Response) -> list[str]:
 
 def list_links(response: Response) -> list[tuple[str, str]]:
     """(absolute URL, title) of the article links of a VSB list page."""
-    out = []
-    for anchor in selector(response).css("a[href]"):
-        url = urljoin(response.url, anchor.attrib["href"].strip())
-        if ARTICLE.search(urlsplit(url).path):
-            out.append((url, link_title(anchor)))
-    return out
+    return links_where(response, lambda url: ARTICLE.search(urlsplit(url).path))
 
 
 class VsbSpider(GenericSpider):
