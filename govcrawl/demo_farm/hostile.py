@@ -135,11 +135,13 @@ WAF_SERVER_COOKIE = "FSSBBIl1UgzbN7N80S"
 WAF_SCRIPT_COOKIE = "FSSBBIl1UgzbN7N80T"
 
 
-def waf_token(seed: str = WAF_SEED) -> str:
-    """The cookie value the challenge script computes (a rolling hash, base 36), so only a
-    client that runs the script gets it: nothing in the page can be copied into a cookie."""
+def waf_token(user_agent: str, seed: str = WAF_SEED) -> str:
+    """The cookie value the challenge script computes (a rolling hash of the seed and the
+    browser's `navigator.userAgent`, base 36), so only a client that runs the script gets it
+    — nothing in the page can be copied into a cookie — and it holds only for requests that
+    send the same User-Agent, as a Ruishu cookie does."""
     total = 0
-    for char in seed:
+    for char in seed + user_agent:
         total = (total * 31 + ord(char)) % 1_000_000_007
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     text = ""
@@ -155,7 +157,8 @@ WAF_412_PAGE = (
     '<meta id="9DhefwqGPrzGxEp9hPaoag" content="Q2xpZW50Q2hhbGxlbmdl"></head><body>\n'
     '<script type="text/javascript">$_ts=window["$_ts"];if(!$_ts)$_ts={};$_ts.nsd=41786;'
     f'$_ts.cd="{WAF_SEED}";'
-    "for(var i=0,s=0;i<$_ts.cd.length;i++)s=(s*31+$_ts.cd.charCodeAt(i))%1000000007;"
+    "var c=$_ts.cd+navigator.userAgent;"
+    "for(var i=0,s=0;i<c.length;i++)s=(s*31+c.charCodeAt(i))%1000000007;"
     f'document.cookie="{WAF_SCRIPT_COOKIE}=" + s.toString(36) + "; path=/";location.reload();'
     "</script>\n</body></html>\n"
 )
@@ -1093,7 +1096,8 @@ def _make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
             jar = SimpleCookie(self.headers.get("Cookie", ""))
             server = jar.get(WAF_SERVER_COOKIE)
             script = jar.get(WAF_SCRIPT_COOKIE)
-            if server and script and script.value == waf_token():
+            agent = self.headers.get("User-Agent", "")
+            if server and script and script.value == waf_token(agent):
                 self._resource(content.pages[path])
                 return
             issued = f"{WAF_SERVER_COOKIE}={secrets.token_hex(16)}; Path=/; HttpOnly"

@@ -27,7 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler, _ScrapyAgent
 from scrapy.crawler import Crawler
 from scrapy.exceptions import ResponseDataLossError
@@ -174,6 +174,26 @@ class _PoolCloseWithoutRace(HTTP11DownloadHandler):
                 timer.cancel()
 
 
+def browser_identity(settings: Any) -> dict[str, str]:
+    """Browser context options that make Chromium the same client Scrapy is.
+
+    scrapy-playwright puts Scrapy's User-Agent on the requests it routes, but a page's
+    scripts read `navigator.userAgent` and `navigator.language`, which stay Chromium's own
+    (`HeadlessChrome/…`, `en-US`) unless the context is told. A WAF script that folds the user
+    agent into its cookie (Ruishu does) then earns a cookie no request of the crawl can use,
+    and a page may render for another locale than the one the crawl asks for.
+    """
+    identity = {"user_agent": settings.get("USER_AGENT")}
+    headers = {
+        str(name).lower(): value
+        for name, value in settings.getdict("DEFAULT_REQUEST_HEADERS").items()
+    }
+    language = str(headers.get("accept-language", "")).split(",")[0].split(";")[0].strip()
+    if language:
+        identity["locale"] = language
+    return {key: value for key, value in identity.items() if value}
+
+
 class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler, _PoolCloseWithoutRace):
     """http/https handler: the browser for `meta["playwright"]`, else a spooling HTTP/1.1 agent."""
 
@@ -187,7 +207,16 @@ class SpoolingDownloadHandler(ScrapyPlaywrightDownloadHandler, _PoolCloseWithout
         for stale in remove_stale_spools(root):
             logger.info("removed the spool of a crawl that did not finish: %s", stale)
         self.threshold = settings.getint("GOVCRAWL_SPOOL_THRESHOLD", SPOOL_THRESHOLD)
+        self.identity = browser_identity(settings)
         crawler.signals.connect(self._remove_spool, signal=signals.engine_stopped)
+
+    async def _create_browser_context(
+        self, name: str, context_kwargs: dict | None, spider: Spider | None = None
+    ) -> Any:
+        """Every browser context the crawl opens carries the crawl's identity, unless the
+        request's `playwright_context_kwargs` (or PLAYWRIGHT_CONTEXTS) say otherwise."""
+        kwargs = {**self.identity, **(context_kwargs or {})}
+        return await super()._create_browser_context(name, kwargs, spider)
 
     async def download_request(self, request: Request) -> Response:
         if request.meta.get("playwright"):

@@ -25,8 +25,10 @@ def test_412_cookie_challenge_until_both_cookies_come_back(site: HostileSite) ->
     assert get(site, path, {"Cookie": issued}).status == 412  # nor the issued cookie alone
     wrong = f"{issued}; {WAF_SCRIPT_COOKIE}=0"
     assert get(site, path, {"Cookie": wrong}).status == 412
-    both = f"{issued}; {WAF_SCRIPT_COOKIE}={waf_token()}"
-    served = get(site, path, {"Cookie": both})
+    agent = "govcrawl-test/1"
+    both = f"{issued}; {WAF_SCRIPT_COOKIE}={waf_token(agent)}"
+    assert get(site, path, {"Cookie": both, "User-Agent": "other/1"}).status == 412
+    served = get(site, path, {"Cookie": both, "User-Agent": agent})
     assert served.status == 200
     assert f"<h1>{truth_for(site, path)['title']}</h1>" in served.body.decode("utf-8")
     assert is_challenge(served.status, served.headers, served.body) is None

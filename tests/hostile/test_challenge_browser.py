@@ -290,7 +290,8 @@ class WafJsPortal(ThreadingHTTPServer):
                 return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
             jar = SimpleCookie(self.headers.get("Cookie", ""))
             script = jar.get(WAF_SCRIPT_COOKIE)
-            if not jar.get(WAF_SERVER_COOKIE) or not script or script.value != waf_token():
+            agent = self.headers.get("User-Agent", "")
+            if not jar.get(WAF_SERVER_COOKIE) or not script or script.value != waf_token(agent):
                 issued = (("Set-Cookie", f"{WAF_SERVER_COOKIE}=s1; Path=/"),)
                 return self._send(412, WAF_412_PAGE.encode(), "text/html", issued)
             if self.path == "/xxgk/list.html":
