@@ -71,6 +71,7 @@ from twisted.web.http_headers import Headers as TxHeaders
 
 import govcrawl
 from govcrawl.archive.dedup import Capture, DedupIndex, record_path
+from govcrawl.archive.recover import recover_stale
 from govcrawl.archive.signals import text_converted
 from govcrawl.archive.writer import (
     IDENTICAL_PAYLOAD,
@@ -246,6 +247,9 @@ class WarcCaptureExtension:
     # -- signal handlers ---------------------------------------------------------------------
 
     def spider_opened(self, spider: Spider) -> None:
+        # A kill -9 of an earlier crawl must not leave its records where nothing reads them
+        # (replay and package take closed files) while the dedup index points at them.
+        recover_stale(self.directory)
         self.writer_for(spider)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:

@@ -40,6 +40,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import socket
 import threading
 import uuid
@@ -55,6 +56,22 @@ from warcio.warcwriter import WARCWriter
 
 HeaderList = Sequence[tuple[bytes | str, bytes | str]]
 OPEN_SUFFIX = ".open"
+_FILE_NAME = re.compile(
+    r"^.+-\d{20}-\d{5,}-(?P<host>[^-]+)-(?P<pid>\d+)\.warc\.gz(?:" + re.escape(OPEN_SUFFIX) + ")?$"
+)
+
+
+def file_hostname() -> str:
+    """This machine's name as WARC file names carry it (dashes would split the name's fields)."""
+    return socket.gethostname().replace("-", "_") or "localhost"
+
+
+def writer_of(file_name: str) -> tuple[str, int] | None:
+    """(host, process id) that wrote a file named `PREFIX-TIMESTAMP-SERIAL-HOST-PID.warc.gz`."""
+    match = _FILE_NAME.match(file_name)
+    return (match["host"], int(match["pid"])) if match else None
+
+
 IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 ORIG_PREFIX = b"X-Archive-Orig-"
@@ -217,7 +234,7 @@ class WarcFileWriter:
         self.files: list[Path] = []
         self._serial = 0
         self._current: _OpenFile | None = None
-        self._hostname = socket.gethostname().replace("-", "_") or "localhost"
+        self._hostname = file_hostname()
         # scrapy-playwright may run browser event handlers on its own thread (Windows, or
         # PLAYWRIGHT_USE_THREADED_LOOP); records must never interleave in the file.
         self._lock = threading.RLock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import signal
@@ -13,8 +14,8 @@ import pytest
 from archive_site import REPO, crawl_command, warcio_check, warcio_ok
 from warcio.archiveiterator import ArchiveIterator
 
-from govcrawl.archive.recover import complete_members_end, recover
-from govcrawl.archive.writer import HttpRequest, HttpResponse, WarcFileWriter
+from govcrawl.archive.recover import RecoverError, complete_members_end, recover, recover_stale
+from govcrawl.archive.writer import HttpRequest, HttpResponse, WarcFileWriter, file_hostname
 
 
 def record_spans(path: Path) -> list[tuple[str, int, int]]:
@@ -62,13 +63,16 @@ def test_recover_cuts_a_torn_file_at_every_offset_kind(open_file: Path, tmp_path
         torn.parent.mkdir(parents=True)
         with open_file.open("rb") as src, torn.open("wb") as dst:
             dst.write(src.read(cut))
+        expected = [rid for rid, _, end in spans if end <= cut]
+        if not expected:  # torn inside its first record: nothing to keep, nothing is cut
+            before = torn.read_bytes()
+            with pytest.raises(RecoverError, match="no complete WARC record"):
+                recover(torn)
+            assert torn.read_bytes() == before
+            continue
         fixed = recover(torn)
         assert fixed.name == open_file.name.removesuffix(".open")
         assert not torn.exists()
-        expected = [rid for rid, _, end in spans if end <= cut]
-        if not expected:
-            assert fixed.stat().st_size == 0
-            continue
         assert warcio_ok(fixed)
         assert [rid for rid, _, _ in record_spans(fixed)] == expected
 
@@ -78,6 +82,78 @@ def test_complete_members_end_ignores_trailing_garbage(open_file: Path) -> None:
     with open_file.open("ab") as handle:
         handle.write(b"\x1f\x8b\x08\x00garbage")
     assert complete_members_end(open_file) == size
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.7\n" + bytes(range(256)) * 40,  # a document someone named .open
+        bytes(range(256)) * 40,
+        gzip.compress(b"plain text, not a WARC record\n" * 50),
+    ],
+    ids=["pdf", "random", "gzip-text"],
+)
+def test_what_is_not_a_warc_is_left_as_it_is(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "x.warc.gz.open"
+    path.write_bytes(content)
+    with pytest.raises(RecoverError, match="no complete WARC record"):
+        recover(path)
+    assert path.read_bytes() == content
+
+
+def test_a_damaged_complete_record_is_not_cut_away(open_file: Path) -> None:
+    """A complete gzip member whose record fails its digest is damage, not a crash: cutting
+    there would lose every good record after it."""
+    spans = record_spans(open_file)
+    data = open_file.read_bytes()
+    _, start, end = spans[2]
+    record = bytearray(gzip.decompress(data[start:end]))
+    record[-10] ^= 0xFF  # a payload byte: the block digest no longer matches
+    damaged = data[:start] + gzip.compress(bytes(record)) + data[end:]
+    open_file.write_bytes(damaged)
+    with pytest.raises(RecoverError, match="does not verify"):
+        recover(open_file)
+    assert open_file.read_bytes() == damaged
+
+
+def test_a_closed_file_is_not_recovered(open_file: Path) -> None:
+    closed = open_file.with_name(open_file.name.removesuffix(".open"))
+    open_file.rename(closed)
+    before = closed.read_bytes()
+    with pytest.raises(RecoverError, match=r"not an \.open file"):
+        recover(closed)
+    assert closed.read_bytes() == before
+
+
+def test_stale_files_of_dead_processes_of_this_host_are_recovered(
+    open_file: Path, tmp_path: Path
+) -> None:
+    """What a crawl does at its start: files of a dead process of this host are recovered; a
+    live process's file and another machine's are still being written and stay open."""
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    host = file_hostname()
+    names = {
+        "dead": f"govcrawl-p-20261124000000000000-00000-{host}-{_dead_pid()}.warc.gz.open",
+        "alive": f"govcrawl-p-20261124000000000000-00001-{host}-{os.getpid()}.warc.gz.open",
+        "elsewhere": f"govcrawl-p-20261124000000000000-00002-otherhost-{_dead_pid()}.warc.gz.open",
+    }
+    for name in names.values():
+        shutil.copy(open_file, folder / name)
+    with (folder / names["dead"]).open("ab") as handle:
+        handle.write(b"\x1f\x8b\x08\x00torn")
+    [recovered] = recover_stale(folder)
+    assert recovered.name == names["dead"].removesuffix(".open")
+    assert warcio_ok(recovered)
+    assert (folder / names["alive"]).exists() and (folder / names["elsewhere"]).exists()
+    assert recover_stale(folder) == []
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended (and so is free)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def wait_for(predicate, timeout: float = 60.0) -> None:
