@@ -2,15 +2,32 @@
 
 Both are made by the tools the archive world uses (cdxj-indexer, py-wacz) rather than by code of
 ours, so pywb, ReplayWeb.page and `wacz validate` read them as they read anyone's.
+
+One change to what they index: server-not-modified revisits are left out. Such a record holds
+the 304 the server sent on a re-crawl (the WARC keeps it, and `govcrawl replay` reads it), but
+pywb and ReplayWeb.page replay a revisit with its own HTTP headers, so the capture closest to a
+re-crawl's date would come back as an empty 304. Without it in the index, replay lands on the
+full capture the 304 confirmed. Identical-payload revisits carry their 200 and stay indexed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from cdxj_indexer.main import write_cdx_index
-from wacz.main import main as wacz_main
+import wacz.main
+from cdxj_indexer.main import CDXJIndexer
+from wacz.waczindexer import WACZIndexer
+
+from govcrawl.archive.writer import SERVER_NOT_MODIFIED
+
+_NOT_MODIFIED = SERVER_NOT_MODIFIED.removeprefix("http://netpreserve.org/warc/1.1")
+"""The profile's path: WARC 1.0 writers name it under /warc/1.0/."""
+CDXJ_RECORDS = ("response", "revisit", "resource", "metadata")
+"""What a `.cdxj` beside a WARC indexes: cdxj-indexer's own default, named here because
+importing py-wacz adds `warcinfo` to that default for the whole process."""
 
 
 class PackageError(RuntimeError):
@@ -28,11 +45,43 @@ def warc_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def replayable(record: Any) -> bool:
+    """Whether a record belongs in a replay index: not a server-not-modified revisit."""
+    profile = record.rec_headers.get_header("WARC-Profile") or ""
+    return not (record.rec_type == "revisit" and profile.endswith(_NOT_MODIFIED))
+
+
+class ReplayCDXJIndexer(CDXJIndexer):
+    """cdxj-indexer's CDXJ, without server-not-modified revisits (see the module docstring)."""
+
+    def filter_record(self, record: Any) -> bool:
+        return replayable(record) and super().filter_record(record)
+
+
+class _ReplayWACZIndexer(WACZIndexer):
+    """py-wacz's indexer (index, pages), without server-not-modified revisits."""
+
+    def filter_record(self, record: Any) -> bool:
+        return replayable(record) and super().filter_record(record)
+
+
+@contextmanager
+def _wacz_index_without_not_modified() -> Iterator[None]:
+    """py-wacz builds its indexer from a module name, with no option to filter records."""
+    stock = wacz.main.WACZIndexer
+    wacz.main.WACZIndexer = _ReplayWACZIndexer
+    try:
+        yield
+    finally:
+        wacz.main.WACZIndexer = stock
+
+
 def write_cdxj(warc: Path) -> Path:
     """`NAME.warc.gz` → sorted `NAME.cdxj` beside it (response, revisit, resource, metadata)."""
     name = warc.name.removesuffix(".gz").removesuffix(".warc")
     output = warc.with_name(f"{name}.cdxj")
-    write_cdx_index(str(output), [str(warc)], {"sort": True})
+    records = ",".join(CDXJ_RECORDS)
+    ReplayCDXJIndexer(str(output), [str(warc)], sort=True, records=records).process_all()
     return output
 
 
@@ -47,11 +96,13 @@ def package_wacz(
     args = ["create", "-o", str(output), "--detect-pages", "--title", title]
     if description:
         args += ["--desc", description]
-    if wacz_main(args + [str(w) for w in warcs]) not in (None, 0):
+    with _wacz_index_without_not_modified():
+        created = wacz.main.main(args + [str(w) for w in warcs])
+    if created not in (None, 0):
         raise PackageError(f"wacz create failed for {output}")
     return output
 
 
 def validate_wacz(path: Path) -> None:
-    if wacz_main(["validate", "-f", str(path)]) not in (None, 0):
+    if wacz.main.main(["validate", "-f", str(path)]) not in (None, 0):
         raise PackageError(f"wacz validate failed for {path}")

@@ -7,10 +7,17 @@ replay then rebuilds from the revisits through the first run's files.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +26,7 @@ import pytest
 from archive_site import REPO, load, warcio_ok
 from warcio.archiveiterator import ArchiveIterator
 
+from govcrawl.archive.package import CDXJ_RECORDS
 from govcrawl.archive.reader import iter_files, iter_report_sources
 from govcrawl.archive.writer import SERVER_NOT_MODIFIED
 from govcrawl.demo_farm.farm import DemoFarm
@@ -180,3 +188,103 @@ def test_replay_resolves_revisits_through_the_first_run(runs: dict[str, Any]) ->
         assert replayed == by_record_id[source.warc_record_id], source.url
     every = list(iter_report_sources([runs["out"] / "warc"]))
     assert len(every) == len(runs["records1"]) + len(runs["records2"])
+
+
+PYWB = REPO / ".venv-pywb" / "bin"
+
+
+def payload_of(files: list[Path], url: str) -> bytes:
+    """The decoded payload of `url`'s response record in `files`."""
+    for path in files:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                target = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type == "response" and target == url:
+                    return record.content_stream().read()
+    raise AssertionError(f"no response record for {url}")
+
+
+def test_replay_indexes_leave_out_304_revisits_and_keep_the_rest(
+    runs: dict[str, Any], tmp_path: Path
+) -> None:
+    """The WARCs keep every 304 revisit; the indexes made for replay tools do not list them
+    (a replay tool would serve the 304's empty body), and keep every other record."""
+    warcs = runs["files1"] + runs["files2"]
+    assert any(profile == SERVER_NOT_MODIFIED for w in warcs for _, _, profile in indexable(w))
+    package = tmp_path / "runs.wacz"
+    done = subprocess.run(
+        [sys.executable, "-m", "govcrawl", "package", str(runs["out"]), "-o", str(package)],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    for warc in warcs:
+        cdxj = warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj")
+        lines = [json.loads(line.split(" ", 2)[2]) for line in cdxj.read_text().splitlines()]
+        assert all(line["status"] != "304" for line in lines if "status" in line)
+        indexed = {int(line["offset"]) for line in lines}
+        records = indexable(warc)
+        assert indexed == {o for o, _, profile in records if profile != SERVER_NOT_MODIFIED}
+    with zipfile.ZipFile(package) as wacz:
+        index = gzip.decompress(wacz.read("indexes/index.cdx.gz")).decode()
+    assert '"status": "304"' not in index and '"status": "200"' in index
+
+
+@pytest.mark.skipif(not (PYWB / "wayback").exists(), reason="pywb venv absent (make installs it)")
+def test_pywb_replays_a_recrawled_page_in_full(runs: dict[str, Any], tmp_path: Path) -> None:
+    """pywb over the WARCs and the CDXJ govcrawl wrote: the capture nearest a date after the
+    re-crawl is the page itself, not the 304 that confirmed it."""
+    warcs = runs["files1"] + runs["files2"]
+    manager = str(PYWB / "wb-manager")
+    subprocess.run([manager, "init", "c"], cwd=tmp_path, check=True, capture_output=True)
+    collection = tmp_path / "collections" / "c"
+    for warc in warcs:  # the crawl wrote a CDXJ beside each closed WARC
+        cdxj = warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj")
+        shutil.copy(warc, collection / "archive" / warc.name)
+        shutil.copy(cdxj, collection / "indexes" / cdxj.name)
+    report = next(r for r in runs["records1"] if r["source"]["format"] == "html")
+    url = report["source"]["url"]
+    port = free_port()
+    server = subprocess.Popen(
+        [str(PYWB / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        status, body = get_when_up(f"http://127.0.0.1:{port}/c/2100id_/{url}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert status == 200
+    assert body == payload_of(runs["files1"], url)
+
+
+def indexable(warc: Path) -> list[tuple[int, str, str | None]]:
+    """(offset, type, revisit profile) of the records a `.cdxj` indexes."""
+    found = []
+    with warc.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        for record in iterator:
+            if record.rec_type in CDXJ_RECORDS:
+                profile = record.rec_headers.get_header("WARC-Profile")
+                found.append((iterator.get_record_offset(), record.rec_type, profile))
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_when_up(url: str, wait: float = 60) -> tuple[int, bytes]:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                body = response.read()
+                if response.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                return response.status, body
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
