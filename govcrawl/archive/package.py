@@ -12,6 +12,8 @@ full capture the 304 confirmed. Identical-payload revisits carry their 200 and s
 
 from __future__ import annotations
 
+import json
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +22,9 @@ from typing import Any
 import wacz.main
 from cdxj_indexer.main import CDXJIndexer
 from wacz.waczindexer import WACZIndexer
+from warcio.archiveiterator import ArchiveIterator
 
+from govcrawl.archive.capture import METADATA_URI_PREFIX
 from govcrawl.archive.writer import SERVER_NOT_MODIFIED
 
 _NOT_MODIFIED = SERVER_NOT_MODIFIED.removeprefix("http://netpreserve.org/warc/1.1")
@@ -85,19 +89,71 @@ def write_cdxj(warc: Path) -> Path:
     return output
 
 
+def report_pages(warcs: Iterable[Path]) -> list[dict[str, str]]:
+    """The WACZ's pages: one per report copy the spiders recorded (the `reports` of the pages'
+    `metadata` records), at its latest replayable capture, titled as its list titled it.
+
+    py-wacz's own page detection guesses pages from HTML responses and referrers, and lists
+    a few list pages; a researcher opening the package wants the reports.
+    """
+    latest: dict[str, str] = {}  # URL → WARC-Date of its latest replayable capture
+    titles: dict[str, str] = {}
+    for warc in warcs:
+        with warc.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                headers = record.rec_headers
+                if record.rec_type in ("response", "revisit") and replayable(record):
+                    url = headers.get_header("WARC-Target-URI")
+                    date = headers.get_header("WARC-Date")
+                    latest[url] = max(latest.get(url, date), date)
+                elif record.rec_type == "metadata":
+                    for report in _reports(record):
+                        url = report.get("final_url") or report.get("source_url")
+                        title = report.get("title_hint") or report.get("filename") or url
+                        if url:
+                            titles.setdefault(url, title)
+    return [
+        {"url": url, "ts": latest[url], "title": title}
+        for url, title in sorted(titles.items())
+        if url in latest
+    ]
+
+
+def _reports(record: Any) -> list[dict[str, Any]]:
+    if not (record.rec_headers.get_header("WARC-Target-URI") or "").startswith(METADATA_URI_PREFIX):
+        return []
+    try:
+        payload = json.loads(record.content_stream().read())
+    except ValueError:
+        return []
+    reports = payload.get("govcrawl", {}).get("reports") if isinstance(payload, dict) else None
+    return [r for r in reports or [] if isinstance(r, dict)]
+
+
 def package_wacz(
     paths: Iterable[str | Path], output: Path, *, title: str, description: str = ""
 ) -> Path:
-    """Package the WARCs under `paths` into one WACZ at `output`, with detected pages."""
+    """Package the WARCs under `paths` into one WACZ at `output`: the reports as its pages
+    (`report_pages`), or the pages py-wacz detects in WARCs no govcrawl spider wrote."""
     warcs = warc_files(paths)
     if not warcs:
         raise PackageError("no closed .warc.gz files to package")
     output.parent.mkdir(parents=True, exist_ok=True)
-    args = ["create", "-o", str(output), "--detect-pages", "--title", title]
+    args = ["create", "-o", str(output), "--title", title]
     if description:
         args += ["--desc", description]
-    with _wacz_index_without_not_modified():
-        created = wacz.main.main(args + [str(w) for w in warcs])
+    with tempfile.TemporaryDirectory() as scratch:
+        pages = report_pages(warcs)
+        if pages:
+            listing = Path(scratch) / "pages.jsonl"
+            header = {"format": "json-pages-1.0", "id": "pages", "title": "Reports"}
+            lines = [json.dumps(line, ensure_ascii=False) for line in (header, *pages)]
+            listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            args += ["--pages", str(listing)]
+        else:
+            args.append("--detect-pages")
+        with _wacz_index_without_not_modified():
+            created = wacz.main.main(args + [str(w) for w in warcs])
     if created not in (None, 0):
         raise PackageError(f"wacz create failed for {output}")
     return output

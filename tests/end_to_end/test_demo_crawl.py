@@ -164,7 +164,13 @@ def test_package_makes_a_valid_wacz_with_cdxj(crawl_out: Path, tmp_path: Path) -
     assert validate.returncode == 0, validate.stdout + validate.stderr
     with zipfile.ZipFile(wacz) as package:
         names = package.namelist()
+        pages = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
     assert "datapackage.json" in names and any(n.startswith("archive/") for n in names)
+    # the package opens on the reports: one page per report copy, titled
+    listed = {page["url"]: page["title"] for page in pages[1:]}
+    records = list(Dataset(crawl_out).records())
+    assert set(listed) == {r["source"]["final_url"] or r["source"]["url"] for r in records}
+    assert all(listed.values())
     for warc in (crawl_out / "warc").glob("*.warc.gz"):
         assert warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj").stat().st_size > 0
 
