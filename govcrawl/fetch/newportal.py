@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from scrapy.http import HtmlResponse, Request
 
 from govcrawl.fetch.families import spider_class
-from govcrawl.fetch.fingerprint import SiteProbe, probe_site
+from govcrawl.fetch.fingerprint import SiteProbe, is_list_shell, probe_site
 from govcrawl.fetch.registry import PROJECT_ROOT, PortalEntry, RegistryError, parse_registry
 from govcrawl.fetch.urls import is_http
 
@@ -185,13 +185,20 @@ def render_test(
     """The source of tests/portals/test_<id>.py for a new entry."""
     today = datetime.now(UTC).date().isoformat()
     extra_import = ""
-    if entry.family == "jsonapi":
+    if entry.family == "jsonapi" and is_list_shell(probe.html):
         extra_import = "from govcrawl.fetch.fingerprint import is_list_shell\n"
         check = (
             "    # the list is written by script: an empty shell the spider must render\n"
             "    assert is_list_shell(response.text)\n"
             "    start = spider.start_request(spider.start_urls[0])\n"
             '    assert start.meta.get("playwright") is True\n'
+        )
+    elif entry.family == "jsonapi":
+        check = REQUESTS + (
+            "    pages = [r for r in requests if r.callback == spider.parse]\n"
+            f'    assert pages, "no list or page link ({pages} on {today})"\n'
+            "    # the lists behind these links are written by script: the spider renders them\n"
+            '    assert all(r.meta.get("playwright") is True for r in pages)\n'
         )
     elif articles:
         check = REQUESTS + (

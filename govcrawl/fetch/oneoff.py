@@ -7,14 +7,29 @@ spider tries every static-HTML family on each page: each family's `parse` handle
 in its own shape and hands the rest to the next class in the MRO (TRS pager → Hanweb data
 island → VSB count-down → Ucap `.shtml` pages → gkmlpt shell → generic link-text discovery).
 Scope is the start URL's origin, within the default page budget.
+
+A start URL may also be a report file itself (a PDF a user was sent, a download link): such a
+start page is no page to discover from but a report source, yielded as an attachment with no
+parent page, so the pipelines clean and extract it like any report file.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from govcrawl.fetch.base import ReportSpider
+from scrapy.http import Request, Response
+
+from govcrawl.fetch.base import (
+    ATTACHMENT_EXTENSIONS,
+    ReportSpider,
+    content_type,
+    filename_from_disposition,
+    is_attachment_url,
+    is_html,
+)
 from govcrawl.fetch.families import FAMILY_SPIDERS
 from govcrawl.fetch.families.gkmlpt import GkmlptSpider
 from govcrawl.fetch.families.hanweb import HanwebSpider
@@ -25,6 +40,54 @@ from govcrawl.fetch.fingerprint import fingerprint_site
 from govcrawl.fetch.urls import is_http, origin
 
 logger = logging.getLogger(__name__)
+
+START_META = "govcrawl_start_page"
+"""Request meta marking a one-off spider's start page (redirects keep it)."""
+
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-works",
+        "application/wps-office.wps",
+        "application/kswps",
+        "text/plain",
+    }
+)
+"""Content types of the report file formats the clean stage reads."""
+
+
+def is_document(response: Response) -> bool:
+    """Whether a response is a report file: not HTML, and its URL, Content-Type or
+    Content-Disposition file name says it is one of the document formats."""
+    if is_html(response):
+        return False
+    media_type = (content_type(response) or "").partition(";")[0].strip().lower()
+    if is_attachment_url(response.url) or media_type in DOCUMENT_TYPES:
+        return True
+    name = filename_from_disposition(response.headers.get(b"Content-Disposition")) or ""
+    return name.lower().endswith(ATTACHMENT_EXTENSIONS)
+
+
+class DocumentStartSpider(ReportSpider):
+    """A start page that turns out to be a report file is yielded as one (no parent page)."""
+
+    def start_request(self, url: str) -> Request:
+        request = super().start_request(url)
+        if is_attachment_url(url):  # a file: never rendered, whatever the family
+            return request.replace(meta={START_META: True})
+        request.meta[START_META] = True
+        return request
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if response.meta.get(START_META) and is_document(response):
+            logger.info("start URL %s is a report file; taken as an attachment", response.url)
+            yield self.report_item(response, "attachment", None, None, None)
+            return
+        yield from super().parse(response, **kwargs)
 
 
 class DetectingSpider(TrsSpider, HanwebSpider, VsbSpider, UcapSpider, GkmlptSpider):
@@ -47,11 +110,12 @@ def spider_for_url(
 ) -> type[ReportSpider]:
     """A spider class for one start URL, named after its origin.
 
-    `family` skips fingerprinting (the start page is then not fetched here).
+    `family` skips fingerprinting (the start page is then not fetched here), and so does a
+    start URL that names a document file: there is no site page to fingerprint.
     """
     if not is_http(url):
         raise ValueError(f"not an http(s) URL: {url!r}")
-    family = family or detect_family(url)
+    family = family or ("generic" if is_attachment_url(url) else detect_family(url))
     base = DetectingSpider if family == "generic" else FAMILY_SPIDERS[family]
     _, host, port = origin(url)
     name = "oneoff_" + re.sub(r"[^0-9a-z]+", "_", f"{host}_{port}").strip("_")
@@ -65,4 +129,4 @@ def spider_for_url(
         "__doc__": f"One-off discovery from {url} ({family} family).",
         "__module__": __name__,
     }
-    return type("OneOffSpider", (base,), attrs)
+    return type("OneOffSpider", (DocumentStartSpider, base), attrs)

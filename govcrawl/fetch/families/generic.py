@@ -23,7 +23,11 @@ _COLUMN_URL = re.compile(r"(^|[/_.-])(xxgk|zwgk|gkml|ndbg|zfxxgk|xxgkml|gknb)([/
 
 
 class GenericSpider(ReportSpider):
-    """Link-text discovery, bounded by `max_pages` and `max_depth`."""
+    """Link-text discovery, bounded by `max_pages` and `max_depth`.
+
+    Navigation pages are requested with the family's `list_meta`, so a family whose pages
+    need the browser (jsonapi) discovers through rendered pages.
+    """
 
     family = "generic"
     max_depth: ClassVar[int] = 4
@@ -50,7 +54,8 @@ class GenericSpider(ReportSpider):
             elif verdict == "annual_report":
                 request = self.article_request(url, title, response.url)
             elif verdict == "unknown" and depth < self.max_depth and self.is_navigation(url, title):
-                request = self.page_request(url, meta={"discovery_depth": depth + 1})
+                meta = {**self.list_meta(), "discovery_depth": depth + 1}
+                request = self.page_request(url, meta=meta)
             if request is not None:
                 yield request
 
