@@ -29,13 +29,27 @@ console = Console(stderr=True, soft_wrap=True)
 DEMO_OUT = Path("data/demo")
 
 
+class UsageError(Exception):
+    """A command cannot run as asked; the message says what is wrong (printed, exit code 2)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except (UsageError, OSError, ValueError) as exc:
+        # Bad paths, files and values end in one line; anything else is a bug and keeps its
+        # traceback.
+        _error(args.command, str(exc))
+        return 2
+
+
+def _error(command: str, message: str) -> None:
+    console.print(f"[red]govcrawl {command}:[/] {message}", highlight=False, markup=True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,11 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEMO_OUT, help="output folder (default data/demo)")
     p.add_argument("--seed", type=int, default=2024, help="farm content seed (default 2024)")
     p.add_argument(
-        "--port", type=int, default=8101,
+        "--port", type=_first_port, default=8101,
         help="first farm port (default 8101; free ports when taken; 0 = always free ports)",
     )  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="no live progress display")
-    p.set_defaults(handler=_cmd_demo)
+    p.set_defaults(handler=_cmd_demo, command="demo")
 
     p = sub.add_parser(
         "serve-demo",
@@ -72,9 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         "`govcrawl crawl --manifest` reads.",
     )
     p.add_argument("--seed", type=int, default=2024)
-    p.add_argument("--port", type=int, default=8101, help="first port (default 8101); 0 = free")
+    p.add_argument(
+        "--port", type=_first_port, default=8101,
+        help="first of the farm's consecutive ports (default 8101); 0 = free ports",
+    )  # fmt: skip
     p.add_argument("--manifest", type=Path, default=DEMO_OUT / "farm.json")
-    p.set_defaults(handler=_cmd_serve_demo)
+    p.set_defaults(handler=_cmd_serve_demo, command="serve-demo")
 
     p = sub.add_parser(
         "crawl",
@@ -96,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         help="override a Scrapy setting, e.g. -s ROBOTSTXT_OBEY=False",
     )
     p.add_argument("--quiet", action="store_true", help="no live progress display")
-    p.set_defaults(handler=_cmd_crawl)
+    p.set_defaults(handler=_cmd_crawl, command="crawl")
 
     p = sub.add_parser(
         "extract",
@@ -104,8 +121,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Prints one JSON record (spec/record.md) per file per line on stdout.",
     )
     p.add_argument("files", nargs="+", type=Path)
-    p.add_argument("--workers", type=int, default=None, help=WORKERS_HELP)
-    p.set_defaults(handler=_cmd_extract)
+    p.add_argument("--workers", type=_workers, default=None, help=WORKERS_HELP)
+    p.set_defaults(handler=_cmd_extract, command="extract")
 
     p = sub.add_parser(
         "replay",
@@ -119,8 +136,8 @@ def _parser() -> argparse.ArgumentParser:
         "--originals", nargs="*", type=Path, default=[],
         help="earlier runs' WARCs (files or folders) holding payloads that revisits refer to",
     )  # fmt: skip
-    p.add_argument("--workers", type=int, default=None, help=WORKERS_HELP)
-    p.set_defaults(handler=_cmd_replay)
+    p.add_argument("--workers", type=_workers, default=None, help=WORKERS_HELP)
+    p.set_defaults(handler=_cmd_replay, command="replay")
 
     p = sub.add_parser(
         "package",
@@ -132,11 +149,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="the .wacz file to write")
     p.add_argument("--title", default="govcrawl collection")
     p.add_argument("--desc", default="")
-    p.set_defaults(handler=_cmd_package)
+    p.set_defaults(handler=_cmd_package, command="package")
 
-    p = sub.add_parser("portals", help="list the portal registry")
-    p.add_argument("--manifest", type=Path, help="demo farm manifest")
-    p.set_defaults(handler=_cmd_portals)
+    p = sub.add_parser(
+        "portals",
+        help="list the portal registry",
+        description="One row per registry entry; tab-separated lines when stdout is not a "
+        "terminal.",
+    )
+    p.add_argument("--manifest", type=Path, help="demo farm manifest (resolves {demo:SITE} URLs)")
+    p.add_argument("--registry", type=Path, help="portal registry (default data/portals.toml)")
+    p.set_defaults(handler=_cmd_portals, command="portals")
 
     p = sub.add_parser(
         "new-portal",
@@ -155,17 +178,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--registry", type=Path, default=Path("data/portals.toml"))
     p.add_argument("--tests-dir", type=Path, default=Path("tests/portals"))
-    p.set_defaults(handler=_cmd_new_portal)
+    p.set_defaults(handler=_cmd_new_portal, command="new-portal")
 
     p = sub.add_parser("archive", help="archive maintenance")
     archive_sub = p.add_subparsers(title="archive commands", metavar="ACTION")
     r = archive_sub.add_parser(
         "recover",
         help="close .warc.gz.open files left by a killed crawl",
-        description="Truncates each .open file to its last complete record, checks it, renames it.",
+        description="Cuts the torn tail of each .open file after its last complete, verified "
+        "record and renames it; a file with damage elsewhere is left as it is and named.",
     )
     r.add_argument("files", nargs="+", type=Path)
-    r.set_defaults(handler=_cmd_recover)
+    r.set_defaults(handler=_cmd_recover, command="archive recover")
     return parser
 
 
@@ -204,7 +228,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_serve_demo(args: argparse.Namespace) -> int:
     from govcrawl.demo_farm.server import serve_demo
+    from govcrawl.demo_farm.sites import SITE_ORDER
 
+    if args.port:
+        ports = range(args.port, args.port + len(SITE_ORDER))
+        taken = [port for port in ports if not _port_free(port)]
+        if taken:
+            raise UsageError(
+                f"port {taken[0]} is in use (the farm needs ports {ports[0]}–{ports[-1]}); "
+                "give another --port, or --port 0 for free ports"
+            )
     serve_demo(args.seed, base_port=args.port or None, manifest=args.manifest)
     return 0
 
@@ -213,11 +246,17 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
     from govcrawl.fetch.oneoff import spider_for_url
     from govcrawl.fetch.registry import load_registry
 
+    _check_out_dir(args.out)
+    overrides = dict(_parse_setting(s) for s in args.set)
+    _check_manifest(args.manifest)
+    _check_registry(args.registry)
     if args.manifest:
         os.environ["GOVCRAWL_DEMO_MANIFEST"] = str(args.manifest.resolve())
     if args.registry:
         os.environ["GOVCRAWL_REGISTRY"] = str(args.registry.resolve())
     registry = {p.id: p for p in load_registry(manifest=args.manifest)}
+    # Demo entries are dropped when no manifest resolves their {demo:SITE} URLs.
+    unresolved = [p.id for p in load_registry(resolve=False) if p.is_demo and p.id not in registry]
     spiders: list[str | type] = []
     if args.all:
         spiders.extend(registry)
@@ -226,13 +265,16 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
             spiders.append(spider_for_url(target))
         elif target in registry:
             spiders.append(target)
+        elif target in unresolved:
+            raise UsageError(f"portal {target!r} is a demo portal: {_NEEDS_MANIFEST}")
         else:
-            console.print(f"[red]unknown portal {target!r}[/] (see `govcrawl portals`)")
-            return 2
+            raise UsageError(f"unknown portal {target!r} (see `govcrawl portals`)")
     if not spiders:
-        console.print("[red]nothing to crawl:[/] give portal ids, URLs or --all")
-        return 2
-    overrides = dict(_parse_setting(s) for s in args.set)
+        if args.all and unresolved:
+            raise UsageError(f"the registry holds only demo portals; {_NEEDS_MANIFEST}")
+        raise UsageError("nothing to crawl: give portal ids, URLs or --all")
+    if args.all and unresolved:
+        console.print(f"[yellow]skipping {len(unresolved)} demo portals:[/] {_NEEDS_MANIFEST}")
     summary = _crawl(spiders, args.out, overrides, quiet=args.quiet)
     return 0 if any(p.reports for p in summary.portals) else 1
 
@@ -271,8 +313,16 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
+    from govcrawl.archive.reader import iter_files
     from govcrawl.process import replay
 
+    _check_out_dir(args.out)
+    for path in [*args.archives, *args.originals]:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    for path in iter_files([*args.archives, *args.originals]):
+        _check_warc(path)
+    _warn_open_files([*args.archives, *args.originals], files_read=True)
     with console.status("replaying…") as status:
         result = replay(
             args.archives,
@@ -286,6 +336,12 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     )
     for url, reason in result.errors:
         console.print(f"  [red]{url}[/]: {reason}")
+    if result.unresolved:
+        console.print(
+            f"[yellow]{result.unresolved} revisit records could not be resolved:[/] their "
+            "originals are not in the given files (a re-crawl stores unchanged pages as "
+            "revisits); give the earlier runs' WARC files or folders with --originals"
+        )
     return 0 if not result.errors else 1
 
 
@@ -310,14 +366,33 @@ def _cmd_new_portal(args: argparse.Namespace) -> int:
 
 
 def _cmd_package(args: argparse.Namespace) -> int:
-    from govcrawl.archive.package import package_wacz, validate_wacz, warc_files, write_cdxj
+    from govcrawl.archive.package import (
+        PackageError,
+        package_wacz,
+        validate_wacz,
+        warc_files,
+        write_cdxj,
+    )
 
+    for path in args.archives:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    if args.output.is_dir():
+        raise UsageError(f"{args.output}: is a folder; give the .wacz file to write")
     folders = [a / "warc" if (a / "warc").is_dir() else a for a in args.archives]
+    _warn_open_files(folders, files_read=False)
     files = warc_files(folders)
+    if not files:
+        raise UsageError(
+            f"no closed .warc.gz or .warc files in {', '.join(map(str, args.archives))}"
+        )
     for path in files:
         write_cdxj(path)
-    package_wacz(files, args.output, title=args.title, description=args.desc)
-    validate_wacz(args.output)
+    try:
+        package_wacz(files, args.output, title=args.title, description=args.desc)
+        validate_wacz(args.output)
+    except PackageError as exc:
+        raise UsageError(str(exc)) from exc
     console.print(f"{args.output}: {len(files)} WARC files, CDXJ beside each, WACZ valid")
     return 0
 
@@ -325,43 +400,178 @@ def _cmd_package(args: argparse.Namespace) -> int:
 def _cmd_portals(args: argparse.Namespace) -> int:
     from govcrawl.fetch.registry import load_registry
 
-    table = Table("id", "family", "level", "agency", "start URLs")
-    for entry in load_registry(manifest=args.manifest, resolve=args.manifest is not None):
-        table.add_row(
-            entry.id, entry.family, entry.level, entry.agency, "\n".join(entry.start_urls)
-        )
-    Console().print(table)
+    _check_manifest(args.manifest)
+    _check_registry(args.registry)
+    entries = load_registry(
+        args.registry, manifest=args.manifest, resolve=args.manifest is not None
+    )
+    columns = ("id", "family", "level", "agency", "start URLs")
+    rows = [(e.id, e.family, e.level, e.agency, e.start_urls) for e in entries]
+    out = Console()
+    if not out.is_terminal:
+        # Piped: whole values, one entry per line, for grep/cut rather than for the eye.
+        lines = [columns, *((*fields, " ".join(urls)) for *fields, urls in rows)]
+        sys.stdout.write("".join("\t".join(line) + "\n" for line in lines))
+        return 0
+    table = Table(*columns)
+    for *fields, urls in rows:
+        table.add_row(*fields, "\n".join(urls))
+    out.print(table)
     return 0
 
 
 def _cmd_recover(args: argparse.Namespace) -> int:
-    from govcrawl.archive.recover import recover
+    from govcrawl.archive.recover import RecoverError, recover
 
+    status = 0
     for path in args.files:
-        console.print(f"{path} → {recover(path)}")
-    return 0
+        try:
+            if not path.exists():
+                hint = " (a shell pattern that matched no file)" if _is_pattern(path) else ""
+                raise RecoverError(f"{path}: no such file{hint}")
+            if path.is_dir():
+                raise RecoverError(f"{path}: is a folder; give its .open files ({path}/*.open)")
+            console.print(f"{path} → {recover(path)}")
+        except (RecoverError, OSError) as exc:
+            _error(args.command, str(exc))
+            status = 1
+    return status
 
 
 # -- helpers --------------------------------------------------------------------------------
 
 
+_GET_MANIFEST = (
+    "`govcrawl serve-demo` starts the farm and writes data/demo/farm.json; "
+    "`govcrawl demo` starts the farm, crawls every demo portal and stops it"
+)
+_NEEDS_MANIFEST = (
+    f"its {{demo:SITE}} start URLs need the demo farm's manifest (--manifest FILE). {_GET_MANIFEST}"
+)
+
+
+def _workers(text: str) -> int:
+    """argparse type of --workers: a count of processes, 0 for the default."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one per core) or more, not {value}")
+    return value
+
+
+def _first_port(text: str) -> int:
+    """argparse type of the farm's --port: 0, or the first of one port per demo site."""
+    from govcrawl.demo_farm.sites import SITE_ORDER
+
+    value = int(text)
+    last = 65535 - (len(SITE_ORDER) - 1)
+    if value != 0 and not 1 <= value <= last:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a port from 1 to {last} (the farm uses {len(SITE_ORDER)} "
+            "consecutive ports from it) or 0 (free ports)"
+        )
+    return value
+
+
 def _parse_setting(text: str) -> tuple[str, Any]:
-    name, _, value = text.partition("=")
+    """NAME=VALUE of -s, VALUE as JSON if it is JSON; checked against the type of the project
+    default, so a typo fails here rather than deep inside a running crawl."""
+    from govcrawl import settings as project
+
+    name, eq, value = text.partition("=")
+    if not eq or not name:
+        raise UsageError(f"-s {text!r}: expected NAME=VALUE, e.g. -s ROBOTSTXT_OBEY=False")
     try:
-        return name, json.loads(value)
+        parsed: Any = json.loads(value)
     except json.JSONDecodeError:
-        return name, value
+        parsed = value
+    default = getattr(project, name, None)
+    if isinstance(default, bool):
+        if isinstance(parsed, bool) or parsed in (0, 1):
+            return name, bool(parsed)
+        if str(parsed).lower() in ("true", "false"):
+            return name, str(parsed).lower() == "true"
+        raise UsageError(f"-s {name}={value}: expected True or False")
+    if isinstance(default, int | float) and (
+        isinstance(parsed, bool) or not isinstance(parsed, int | float)
+    ):
+        raise UsageError(f"-s {name}={value}: expected a number, like the default {default!r}")
+    return name, parsed
+
+
+def _check_out_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+
+
+def _check_manifest(manifest: Path | None) -> None:
+    """A given manifest must be a demo farm manifest: silently ignoring it hides typos."""
+    if manifest is None:
+        return
+    if not manifest.is_file():
+        raise UsageError(f"--manifest {manifest}: no such file ({_GET_MANIFEST})")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(
+            f"--manifest {manifest}: not a demo farm manifest (not JSON: {exc})"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("urls"), dict):
+        raise UsageError(f'--manifest {manifest}: not a demo farm manifest (no "urls" object)')
+
+
+def _check_registry(registry: Path | None) -> None:
+    if registry is not None and not registry.is_file():
+        raise UsageError(f"--registry {registry}: no such file")
+
+
+def _check_warc(path: Path) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    try:
+        with path.open("rb") as stream:
+            next(iter(ArchiveIterator(stream)), None)
+    except ArchiveLoadFailed as exc:
+        raise UsageError(f"{path}: not a WARC file ({exc})") from exc
+
+
+def _warn_open_files(paths: list[Path], *, files_read: bool) -> None:
+    """Name the `.open` WARCs among `paths`. Those in folders are left out, so their records —
+    maybe the originals of revisits — are missing until recovered; one given by name is read
+    (`files_read`) or left out too, and may end in a torn record either way."""
+    from govcrawl.archive.writer import OPEN_SUFFIX
+
+    found: list[tuple[Path, bool]] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend((p, False) for p in sorted(path.glob(f"*{OPEN_SUFFIX}")))
+        elif path.name.endswith(OPEN_SUFFIX):
+            found.append((path, files_read))
+    for path, read in found:
+        what = "read as it is" if read else "left out"
+        console.print(
+            f"[yellow]warning:[/] {path} is still open (a killed crawl?) and is {what}; "
+            f"run `govcrawl archive recover {path}` first"
+        )
+
+
+def _is_pattern(path: Path) -> bool:
+    return any(c in str(path) for c in "*?[")
 
 
 def _crawl(spiders: list[str | type], out: Path, overrides: dict[str, Any], *, quiet: bool):
     from govcrawl.run import run_crawl
 
     summary = run_crawl(spiders, out, overrides=overrides, console=console, show_progress=not quiet)
-    _print_summary(summary)
+    health = overrides.get("GOVCRAWL_HEALTH_FILE")
+    _print_summary(summary, Path(health) if health else None)
     return summary
 
 
-def _print_summary(summary: Any) -> None:
+def _print_summary(summary: Any, health_file: Path | None = None) -> None:
+    """The per-portal table, then the portals whose health check says `broken`."""
     out = _stdout_console()
     table = Table(title=f"crawl summary — {summary.out_dir}/", title_justify="left")
     table.add_column("portal", no_wrap=True)
@@ -405,6 +615,37 @@ def _print_summary(summary: Any) -> None:
         f"{summary.out_dir}/warc/\nrecords: {summary.out_dir}/records.jsonl · dataset: "
         f"{summary.out_dir}/dataset.duckdb · log: {summary.out_dir}/crawl.log"
     )
+    for line in _broken_portals(summary, health_file):
+        out.print(line, highlight=False)
+
+
+def _broken_portals(summary: Any, health_file: Path | None) -> list[str]:
+    """One line per portal of this run that earlier runs found reports on and this one did not
+    (`govcrawl.fetch.health`), from the state file the crawl just updated."""
+    from govcrawl.fetch.health import STATE_NAME
+
+    path = health_file or Path(summary.out_dir) / STATE_NAME
+    try:
+        state = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    records = state.get("portals") if isinstance(state, dict) else None
+    if not isinstance(records, dict):
+        return []
+    lines = []
+    for portal in summary.portals:
+        if portal.finish_reason != "finished":  # the state keeps an earlier run's verdict
+            continue
+        record = records.get(portal.portal)
+        if not isinstance(record, dict) or record.get("status") != "broken":
+            continue
+        before = record.get("last_nonzero", "?")
+        when = record.get("last_nonzero_run") or "an earlier run"
+        lines.append(
+            f"[red]broken:[/] {portal.portal} — no reports this run, {before} on {when} "
+            f"(its pages may have moved; see {summary.out_dir}/crawl.log)"
+        )
+    return lines
 
 
 def _stdout_console() -> Console:

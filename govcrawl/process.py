@@ -9,7 +9,6 @@ document, and the rest of an archive still replays.
 
 from __future__ import annotations
 
-import mimetypes
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from govcrawl.archive.reader import iter_report_sources
 from govcrawl.archive.writer import payload_digest
 from govcrawl.clean import CleanError, clean_source
+from govcrawl.clean.sniff import sniff_format
 from govcrawl.clean.workers import DEFAULT_TIMEOUT, CleanWorkers
 from govcrawl.document import SPOOL_THRESHOLD, Source, SpooledBody
 from govcrawl.extract import build_record
@@ -48,18 +48,30 @@ def process_sources(
         pool.close()
 
 
+# The media type recorded for each sniffed format: a local file has no server to say it.
+FORMAT_TYPES = {
+    "html": "text/html",
+    "txt": "text/plain",
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "wps": "application/kswps",
+}
+
+
 def source_from_file(path: str | Path) -> Source:
     """A local file as a `Source`: URL is its file:// URI, kind by format (HTML is a page).
 
-    A file larger than the replay spool threshold is read from disk by the cleaner rather
-    than loaded (`Source.spooled` names the file itself).
+    The content type is that of the format sniffed from the bytes (the name only breaks ties,
+    as for a download), so a PDF named `.docx` is recorded as a PDF. A file larger than the
+    replay spool threshold is read from disk by the cleaner rather than loaded
+    (`Source.spooled` names the file itself).
     """
     path = Path(path).resolve()
-    content_type, _ = mimetypes.guess_type(path.name)
-    if path.suffix.lower() in {".html", ".htm", ".shtml"}:
-        content_type = "text/html"
-    elif path.suffix.lower() == ".txt":
-        content_type = "text/plain"
+    with path.open("rb") as stream:
+        content_type = FORMAT_TYPES.get(sniff_format(stream, names=[path.name]))
     kind = "portal" if content_type == "text/html" else "attachment"
     size = path.stat().st_size
     spooled, digest = None, None
@@ -83,6 +95,9 @@ def source_from_file(path: str | Path) -> Source:
 class ReplayResult:
     records: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    unresolved: int = 0
+    """Revisits whose original is in none of the archives or originals (their reports, if
+    any, are missing from the replay)."""
 
 
 def replay(
@@ -99,9 +114,13 @@ def replay(
     of `archives` refer to.
     """
     result = ReplayResult()
+
+    def unresolved(_uri: str, _original: str) -> None:
+        result.unresolved += 1
+
     store = RecordStore(out_dir)
     try:
-        sources = iter_report_sources(archives, originals=originals)
+        sources = iter_report_sources(archives, originals=originals, on_unresolved=unresolved)
         for source, record in process_sources(sources, workers=workers):
             if isinstance(record, CleanError):
                 store.add_error(source.url, "clean", str(record))

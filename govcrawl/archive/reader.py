@@ -20,7 +20,7 @@ import logging
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,7 @@ def iter_report_sources(
     *,
     originals: Iterable[str | Path] = (),
     spool_threshold: int = SPOOL_THRESHOLD,
+    on_unresolved: Callable[[str, str], None] | None = None,
 ) -> Iterator[Source]:
     """Yield one `Source` per report metadata record, body decoded of all HTTP encodings.
 
@@ -143,7 +144,10 @@ def iter_report_sources(
     its other fields — record id, file, date — are the revisit's, as in the live crawl. Its
     Content-Type is the revisit's, except for a 304 (server-not-modified), whose
     entity headers are the original's. A report whose original is not found is skipped with
-    a warning.
+    a warning, and so is every revisit whose original is in none of the files:
+    `on_unresolved(target URI, original record id)` is called once for each, after the last
+    source (a re-crawl replayed without `originals` is the usual cause). Checking a revisit
+    of a page without reports means reading the files to the end for its original.
 
     A payload larger than `spool_threshold` is decoded into a temporary file instead of
     memory (`Source.spooled`, removed once the consumer asks for the next source), as the
@@ -163,21 +167,27 @@ def iter_report_sources(
     # A revisit with no page record of its own was made the same of as its original (capture
     # writes no identical record twice): it inherits the original's, from `originals` if need be.
     orphans = {k: r for k, r in revisits.items() if k not in scan.described}
+    # Orphans whose original holds no report (or is missing): only its presence is checked.
+    unplaced: dict[str, list[_Revisit]] = defaultdict(list)
     if orphans:
         if extra:
             pages.update(_scan(extra, with_revisits=False).reports)
         for revisit in orphans.values():
-            for info in pages.get(revisit.refers_to, ()):
+            infos = pages.get(revisit.refers_to, ())
+            for info in infos:
                 by_response[revisit.refers_to].append((info, revisit))
+            if not infos:
+                unplaced[revisit.refers_to].append(revisit)
     del scan, pages, revisits, orphans
     for path in [*files, *extra]:
-        if not by_response:
+        if not by_response and not unplaced:
             break
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type != "response":
                     continue
                 record_id = record.rec_headers.get_header("WARC-Record-ID")
+                unplaced.pop(record_id, None)
                 reports = by_response.pop(record_id, None)
                 if not reports:
                     continue
@@ -201,6 +211,15 @@ def iter_report_sources(
                 what,
                 record_id,
             )
+            if revisit is not None:
+                unplaced[record_id].append(revisit)
+    for record_id, missing in unplaced.items():
+        for revisit in {r.record_id: r for r in missing}.values():
+            logger.info(
+                "revisit %s: original %s not in the given files", revisit.record_id, record_id
+            )
+            if on_unresolved is not None:
+                on_unresolved(revisit.target_uri, record_id)
 
 
 def _source(
