@@ -152,6 +152,15 @@ def waf_token(user_agent: str, seed: str = WAF_SEED) -> str:
             return text
 
 
+def waf_passes(cookie_header: str, user_agent: str) -> bool:
+    """Whether the WAF lets a request through: it holds the cookie the 412 answer set and the
+    one the challenge script computes for this User-Agent."""
+    jar = SimpleCookie(cookie_header)
+    script = jar.get(WAF_SCRIPT_COOKIE)
+    computed = script is not None and script.value == waf_token(user_agent)
+    return jar.get(WAF_SERVER_COOKIE) is not None and computed
+
+
 WAF_412_PAGE = (
     '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
     '<meta id="9DhefwqGPrzGxEp9hPaoag" content="Q2xpZW50Q2hhbGxlbmdl"></head><body>\n'
@@ -1093,11 +1102,7 @@ def _make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
 
         def _waf_cookie(self, path: str) -> None:
             """The page for a client holding both WAF cookies; the 412 challenge otherwise."""
-            jar = SimpleCookie(self.headers.get("Cookie", ""))
-            server = jar.get(WAF_SERVER_COOKIE)
-            script = jar.get(WAF_SCRIPT_COOKIE)
-            agent = self.headers.get("User-Agent", "")
-            if server and script and script.value == waf_token(agent):
+            if waf_passes(self.headers.get("Cookie", ""), self.headers.get("User-Agent", "")):
                 self._resource(content.pages[path])
                 return
             issued = f"{WAF_SERVER_COOKIE}={secrets.token_hex(16)}; Path=/; HttpOnly"

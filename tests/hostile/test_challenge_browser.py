@@ -8,7 +8,6 @@ import pickle
 import subprocess
 import sys
 import threading
-from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -23,11 +22,10 @@ from test_challenge import COOKIE_412, JS_GATE, RUISHU_412, TOO_FREQUENT
 
 from govcrawl.demo_farm.hostile import (
     WAF_412_PAGE,
-    WAF_SCRIPT_COOKIE,
     WAF_SERVER_COOKIE,
     HostileSite,
     build_content,
-    waf_token,
+    waf_passes,
 )
 from govcrawl.fetch.challenge import (
     SOLVED_META,
@@ -288,10 +286,7 @@ class WafJsPortal(ThreadingHTTPServer):
         def do_GET(self) -> None:
             if self.path == "/robots.txt":
                 return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
-            jar = SimpleCookie(self.headers.get("Cookie", ""))
-            script = jar.get(WAF_SCRIPT_COOKIE)
-            agent = self.headers.get("User-Agent", "")
-            if not jar.get(WAF_SERVER_COOKIE) or not script or script.value != waf_token(agent):
+            if not waf_passes(self.headers.get("Cookie", ""), self.headers.get("User-Agent", "")):
                 issued = (("Set-Cookie", f"{WAF_SERVER_COOKIE}=s1; Path=/"),)
                 return self._send(412, WAF_412_PAGE.encode(), "text/html", issued)
             if self.path == "/xxgk/list.html":
