@@ -24,7 +24,7 @@ from cdxj_indexer.main import CDXJIndexer
 from wacz.waczindexer import WACZIndexer
 from warcio.archiveiterator import ArchiveIterator
 
-from govcrawl.archive.capture import METADATA_URI_PREFIX
+from govcrawl.archive.reader import reports_in
 from govcrawl.archive.writer import SERVER_NOT_MODIFIED
 
 _NOT_MODIFIED = SERVER_NOT_MODIFIED.removeprefix("http://netpreserve.org/warc/1.1")
@@ -107,7 +107,11 @@ def report_pages(warcs: Iterable[Path]) -> list[dict[str, str]]:
                     date = headers.get_header("WARC-Date")
                     latest[url] = max(latest.get(url, date), date)
                 elif record.rec_type == "metadata":
-                    for report in _reports(record):
+                    try:
+                        reports = reports_in(json.loads(record.content_stream().read())) or []
+                    except ValueError:  # not a govcrawl page record
+                        reports = []
+                    for report in reports:
                         url = report.get("final_url") or report.get("source_url")
                         title = report.get("title_hint") or report.get("filename") or url
                         if url:
@@ -117,17 +121,6 @@ def report_pages(warcs: Iterable[Path]) -> list[dict[str, str]]:
         for url, title in sorted(titles.items())
         if url in latest
     ]
-
-
-def _reports(record: Any) -> list[dict[str, Any]]:
-    if not (record.rec_headers.get_header("WARC-Target-URI") or "").startswith(METADATA_URI_PREFIX):
-        return []
-    try:
-        payload = json.loads(record.content_stream().read())
-    except ValueError:
-        return []
-    reports = payload.get("govcrawl", {}).get("reports") if isinstance(payload, dict) else None
-    return [r for r in reports or [] if isinstance(r, dict)]
 
 
 def package_wacz(
