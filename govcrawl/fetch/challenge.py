@@ -27,15 +27,26 @@ was solved (a WAF binding its cookie to something Scrapy's client lacks, such as
 fingerprint); every challenge of a host once `GOVCRAWL_CHALLENGE_FUTILE` (default 3) solves in a
 row came to nothing there, so a WAF that never accepts is not fed the browser all crawl long
 while one whose cookie expires now and then is solved again each time; and every challenge
-when `GOVCRAWL_SOLVE_CHALLENGES` is off. Requests challenged at once (a cookie expiring under
-several requests in flight) are each solved on their own.
+when `GOVCRAWL_SOLVE_CHALLENGES` is off.
+
+One solve serves a host's whole wave of challenges. Up to CONCURRENT_REQUESTS_PER_DOMAIN
+requests are in flight when a cookie is missing or expires, and each comes back challenged;
+handing each to Chromium would open that many browser pages and show the WAF that many fresh
+clients at once, which is what makes such WAFs escalate to captchas. So while a host's solve
+runs, its other challenged requests wait for it (at most three challenge timeouts, then they
+solve on their own), and a request that was sent before the latest solve ended and comes back
+challenged simply retries with that solve's cookies. Only the solve's own retry judges whether
+it helped (`GOVCRAWL_CHALLENGE_FUTILE`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,6 +68,9 @@ SOLVED_META = "govcrawl_challenge_solved"
 """On the retry after a solve (and its own retries): never handed to the browser again.
 `_UNJUDGED` until its first answer tells whether the solve helped, `_JUDGED` after."""
 _UNJUDGED, _JUDGED = "unjudged", "judged"
+SENT_AFTER_META = "govcrawl_challenge_sent_after"
+"""How many of its host's solves had ended when the request was sent: a request challenged
+although a solve ended since retries with that solve's cookies instead of solving again."""
 _VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
 _BROWSER_META = (
     "playwright",
@@ -112,6 +126,17 @@ async def settle_challenge(page: Any, timeout: float = 10.0) -> list[dict[str, A
     return await page.context.cookies()
 
 
+@dataclass
+class _HostSolves:
+    """One host's solves: how many ended, the cookies the last one earned (`undelivered` until
+    a request has carried them into Scrapy's cookie jar), the one running."""
+
+    ended: int = 0
+    cookies: list[dict[str, Any]] = field(default_factory=list)
+    undelivered: bool = False
+    running: asyncio.Event | None = None
+
+
 class BrowserChallengeMiddleware:
     """Downloader middleware (before `RetryAfterMiddleware`): JS challenges go to the browser
     once per request, and the request comes back with the cookies the browser earned."""
@@ -122,6 +147,7 @@ class BrowserChallengeMiddleware:
         self.timeout = crawler.settings.getfloat("GOVCRAWL_CHALLENGE_TIMEOUT", 10.0)
         self.futile: Counter[str] = Counter()
         """Per host: solves in a row whose retry was challenged again."""
+        self.solves: dict[str, _HostSolves] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserChallengeMiddleware:
@@ -130,13 +156,21 @@ class BrowserChallengeMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        solves = self.solves.get(urlsplit(request.url).netloc)
+        if solves is not None:
+            request.meta[SENT_AFTER_META] = solves.ended
+            if solves.undelivered and not request.meta.get("dont_merge_cookies"):
+                # The solve's own retry waits in the scheduler behind requests already queued:
+                # the first of them takes the cookies to the jar (CookiesMiddleware, next).
+                request.cookies = [*_cookie_list(request.cookies), *solves.cookies]
+                solves.undelivered = False
         if not request.meta.get("playwright") or SOLVING_META in request.meta:
             return
         add_page_method(request.meta, PageMethod(document_status))
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Request | Response:
+    ) -> Request | Response | Coroutine[Any, Any, Request]:
         if SOLVING_META in request.meta:
             return self._after_browser(request, response)
         if request.meta.get("playwright"):
@@ -151,9 +185,34 @@ class BrowserChallengeMiddleware:
             return response
         if not solvable(kind) or self.futile[host] >= self.max_futile:
             return response
+        solves = self.solves.setdefault(host, _HostSolves())
+        if request.meta.get(SENT_AFTER_META, 0) < solves.ended:
+            self.crawler.stats.inc_value("govcrawl/fetch/challenge_shared")
+            return self._retry(request, solves.cookies, solved=None)
+        if solves.running is not None and _loop_running():
+            return self._after_running_solve(request, solves)
+        return self._solve(request, solves, kind)
+
+    def _solve(self, request: Request, solves: _HostSolves, kind: str | None) -> Request:
         self.crawler.stats.inc_value("govcrawl/fetch/challenge_browser")
         logger.info("%s answered %s: running the challenge in the browser", request.url, kind)
+        solves.running = asyncio.Event()
         return self._in_browser(request)
+
+    async def _after_running_solve(self, request: Request, solves: _HostSolves) -> Request:
+        """Wait for the host's running solve, then retry with its cookies; solve on our own if
+        it takes longer than a solve can (its request was lost) or it failed."""
+        running = solves.running
+        assert running is not None
+        ended = solves.ended
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(running.wait(), timeout=3 * self.timeout)
+        if solves.ended > ended:
+            self.crawler.stats.inc_value("govcrawl/fetch/challenge_shared")
+            return self._retry(request, solves.cookies, solved=None)
+        if running.is_set():  # the browser failed: to the retries, as the solve's own request
+            return self._retry(request, [], solved=_JUDGED)
+        return self._solve(request, solves, "a challenge")
 
     def process_exception(
         self, request: Request, exception: BaseException, spider: Spider | None = None
@@ -162,10 +221,21 @@ class BrowserChallengeMiddleware:
             return None
         logger.warning("could not run the challenge of %s in the browser: %r", request, exception)
         self.crawler.stats.inc_value("govcrawl/fetch/challenge_browser_failed")
-        self.futile[urlsplit(request.url).netloc] += 1
-        retry = self._retry(request, cookies=[])
-        retry.meta[SOLVED_META] = _JUDGED
-        return retry
+        host = urlsplit(request.url).netloc
+        self.futile[host] += 1
+        self._solve_ended(host, None)
+        return self._retry(request, cookies=[], solved=_JUDGED)
+
+    def _solve_ended(self, host: str, cookies: list[dict[str, Any]] | None) -> None:
+        """Wake the requests waiting for the host's solve; `cookies` None: the browser failed."""
+        solves = self.solves.setdefault(host, _HostSolves())
+        if cookies is not None:
+            solves.ended += 1
+            solves.cookies = cookies
+            solves.undelivered = bool(cookies)
+        if solves.running is not None:
+            solves.running.set()
+            solves.running = None
 
     def _in_browser(self, request: Request) -> Request:
         """The request for the browser: with its own cookie jar (Scrapy's Cookie header would
@@ -191,27 +261,67 @@ class BrowserChallengeMiddleware:
             self.crawler.stats.inc_value("govcrawl/fetch/challenge_cookies")
         else:
             logger.warning("the browser earned no cookies from the challenge of %s", request.url)
-        return self._retry(request, cookies=cookies or [])
+        earned = _jar_cookies(cookies or [], request.url)
+        self._solve_ended(urlsplit(request.url).netloc, earned)
+        retry = self._retry(request, cookies=earned)
+        # Ahead of the requests that waited for this solve: its answer judges the solve, and
+        # a cookie a WAF lets through only so many times must not be used up before it.
+        retry.priority += 1
+        return retry
 
-    def _retry(self, request: Request, cookies: list[dict[str, Any]]) -> Request:
-        """The original request again, past the browser, with what the browser earned."""
+    def _retry(
+        self,
+        request: Request,
+        cookies: list[dict[str, Any]],
+        *,
+        solved: str | None = _UNJUDGED,
+    ) -> Request:
+        """The original request again, past the browser, with what the browser earned.
+
+        `solved` goes into `SOLVED_META`: `_UNJUDGED` for a solve's own retry, whose answer
+        tells whether the solve helped; `_JUDGED` after the browser failed, so a challenge
+        coming back goes to the retries; None for a request retried with another request's
+        solve, which is challenged like any request if the cookie expires again."""
         meta = {k: v for k, v in request.meta.items() if k not in _BROWSER_META}
-        own_merge = meta.pop(SOLVING_META, None)
-        meta.pop("dont_merge_cookies", None)
-        if own_merge is not None:
-            meta["dont_merge_cookies"] = own_merge
-        meta[SOLVED_META] = _UNJUDGED
-        jar_cookies = [
-            {
-                "name": c["name"],
-                "value": c["value"],
-                "domain": c.get("domain") or urlsplit(request.url).hostname,
-                "path": c.get("path") or "/",
-                "secure": bool(c.get("secure")),
-            }
-            for c in cookies
-        ]
-        return request.replace(meta=meta, cookies=jar_cookies, dont_filter=True)
+        if SOLVING_META in meta:  # back from the browser: the request's own cookie setting
+            own_merge = meta.pop(SOLVING_META)
+            meta.pop("dont_merge_cookies", None)
+            if own_merge is not None:
+                meta["dont_merge_cookies"] = own_merge
+        if solved is not None:
+            meta[SOLVED_META] = solved
+        return request.replace(meta=meta, cookies=cookies, dont_filter=True)
+
+
+def _jar_cookies(browser_cookies: list[dict[str, Any]], url: str) -> list[dict[str, Any]]:
+    """The browser context's cookies in the form Scrapy's `Request.cookies` takes."""
+    return [
+        {
+            "name": c["name"],
+            "value": c["value"],
+            "domain": c.get("domain") or urlsplit(url).hostname,
+            "path": c.get("path") or "/",
+            "secure": bool(c.get("secure")),
+        }
+        for c in browser_cookies
+    ]
+
+
+def _cookie_list(cookies: Any) -> list[dict[str, Any]]:
+    """A request's own cookies (a name → value dict or a list of cookie dicts) as a list."""
+    if isinstance(cookies, dict):
+        return [{"name": name, "value": value} for name, value in cookies.items()]
+    return list(cookies or [])
+
+
+def _loop_running() -> bool:
+    """Whether an asyncio loop runs this call (Scrapy on the asyncio reactor): only then can a
+    request wait for another's solve."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _as_shown(request: Request, response: Response) -> Response:

@@ -3,11 +3,15 @@ the browser's cookies (`govcrawl.fetch.challenge`); everything else stays with t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import pickle
+import re
 import subprocess
 import sys
 import threading
+import time
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,10 +26,13 @@ from test_challenge import COOKIE_412, JS_GATE, RUISHU_412, TOO_FREQUENT
 
 from govcrawl.demo_farm.hostile import (
     WAF_412_PAGE,
+    WAF_SCRIPT_COOKIE,
+    WAF_SEED,
     WAF_SERVER_COOKIE,
     HostileSite,
     build_content,
     waf_passes,
+    waf_token,
 )
 from govcrawl.fetch.challenge import (
     SOLVED_META,
@@ -167,6 +174,7 @@ def solve_round(mw: BrowserChallengeMiddleware, url: str, passes: bool) -> Reque
     """One request challenged, solved, and its retry answered (the page, or the challenge
     again); None when the middleware no longer hands the host to the browser."""
     request = Request(url)
+    mw.process_request(request)  # sent after every earlier solve ended
     solve = mw.process_response(request, answer(request, 412, RUISHU_412))
     if not isinstance(solve, Request):
         return None
@@ -337,3 +345,194 @@ def test_a_rendered_list_behind_the_waf_and_its_report(tmp_path: Path) -> None:
     assert ("/xxgk/list.html", 412) in portal.log and ("/xxgk/list.html", 200) in portal.log
     report = [status for path, status in portal.log if path == portal.report_path]
     assert report[0] == 412 and report[-1] == 200
+
+
+def sent(mw: BrowserChallengeMiddleware, url: str = URL) -> Request:
+    """A request as the downloader sends it: through the middleware's `process_request`."""
+    request = Request(url)
+    mw.process_request(request)
+    return request
+
+
+def test_a_request_sent_before_a_solve_ended_retries_with_its_cookies() -> None:
+    mw = middleware()
+    first, second = sent(mw), sent(mw)
+    solve = mw.process_response(first, answer(first, 412, WAF_412_PAGE))
+    mw.process_response(solve, browser_answer(solve, COOKIES))
+    retry = mw.process_response(second, answer(second, 412, WAF_412_PAGE))
+    assert isinstance(retry, Request) and "playwright" not in retry.meta
+    assert {c["value"] for c in retry.cookies} == {"abc", "b68506"}
+    assert SOLVED_META not in retry.meta  # challenged again: a challenge like any other
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 1
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_shared") == 1
+    # sent after that solve ended: the cookie has expired since, so it is solved again
+    third = sent(mw)
+    assert mw.process_response(third, answer(third, 412, WAF_412_PAGE)).meta["playwright"]
+    assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 2
+
+
+def test_the_first_request_after_a_solve_takes_its_cookies_to_the_jar() -> None:
+    """The solve's own retry waits in the scheduler behind requests queued before it."""
+    mw = middleware()
+    first = sent(mw)
+    solve = mw.process_response(first, answer(first, 412, WAF_412_PAGE))
+    mw.process_response(solve, browser_answer(solve, COOKIES))
+    own = Request(URL, cookies={"lang": "zh"}, meta={"dont_merge_cookies": True})
+    mw.process_request(own)
+    assert own.cookies == {"lang": "zh"}  # a request keeping out of the jar carries none
+    queued = Request(URL, cookies={"lang": "zh"})
+    mw.process_request(queued)
+    assert [c["name"] for c in queued.cookies] == ["lang", *(c["name"] for c in COOKIES)]
+    assert sent(mw).cookies == {}  # the jar has them now
+
+
+def test_requests_challenged_while_a_solve_runs_wait_for_it() -> None:
+    async def run() -> None:
+        mw = middleware()
+        first, second, third = sent(mw), sent(mw), sent(mw)
+        solve = mw.process_response(first, answer(first, 412, WAF_412_PAGE))
+        waiting = [
+            asyncio.ensure_future(mw.process_response(r, answer(r, 412, WAF_412_PAGE)))
+            for r in (second, third)
+        ]
+        await asyncio.sleep(0)
+        assert not any(w.done() for w in waiting)
+        mw.process_response(solve, browser_answer(solve, COOKIES))
+        for retry in await asyncio.gather(*waiting):
+            assert isinstance(retry, Request) and "playwright" not in retry.meta
+            assert {c["value"] for c in retry.cookies} == {"abc", "b68506"}
+        assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 1
+        assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_shared") == 2
+
+    asyncio.run(run())
+
+
+def test_a_failed_solve_sends_its_waiters_to_the_retries() -> None:
+    async def run() -> None:
+        mw = middleware()
+        first, second = sent(mw), sent(mw)
+        solve = mw.process_response(first, answer(first, 412, WAF_412_PAGE))
+        waiting = asyncio.ensure_future(
+            mw.process_response(second, answer(second, 412, WAF_412_PAGE))
+        )
+        await asyncio.sleep(0)
+        mw.process_exception(solve, RuntimeError("no browser"))
+        retry = await waiting
+        assert "playwright" not in retry.meta and not retry.cookies and retry.meta[SOLVED_META]
+        assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 1
+
+    asyncio.run(run())
+
+
+def test_a_lost_solve_is_not_waited_for_forever() -> None:
+    async def run() -> None:
+        mw = middleware(GOVCRAWL_CHALLENGE_TIMEOUT=0.01)
+        first, second = sent(mw), sent(mw)
+        mw.process_response(first, answer(first, 412, WAF_412_PAGE))  # never answered
+        solve = await mw.process_response(second, answer(second, 412, WAF_412_PAGE))
+        assert solve.meta["playwright"] is True
+        assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 2
+
+    asyncio.run(run())
+
+
+def test_without_an_event_loop_each_challenge_is_solved() -> None:
+    mw = middleware()
+    first, second = sent(mw), sent(mw)
+    mw.process_response(first, answer(first, 412, WAF_412_PAGE))
+    assert mw.process_response(second, answer(second, 412, WAF_412_PAGE)).meta["playwright"]
+
+
+class ExpiringWaf(ThreadingHTTPServer):
+    """A WAF whose cookie expires after a few pages, as Ruishu's do: a new seed (and with it
+    a new computed cookie) every `PASSES` requests let through (the browser's reload among
+    them). Its list links eight reports,
+    each answered slowly, so the crawl always has several in flight when the cookie expires."""
+
+    PASSES = 6
+    REPORTS = 8
+
+    def __init__(self) -> None:
+        content = build_content(2024)
+        self.report = content.pages[content.paths["waf_report"]]
+        self.generation = 0
+        self.passed = 0
+        self.lock = threading.Lock()
+        self.log: list[tuple[str, int, int]] = []  # (path, status, generation)
+        super().__init__(("127.0.0.1", 0), self.Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def seed(self) -> str:
+        return f"{self.generation}{WAF_SEED}"
+
+    def admit(self, cookie: str, user_agent: str) -> bool:
+        """Whether the request holds this generation's cookies; counts it if so."""
+        with self.lock:
+            jar = SimpleCookie(cookie)
+            script = jar.get(WAF_SCRIPT_COOKIE)
+            if script is None or script.value != waf_token(user_agent, self.seed()):
+                return False
+            self.passed += 1
+            if self.passed % self.PASSES == 0:
+                self.generation += 1
+            return True
+
+    class Handler(BaseHTTPRequestHandler):
+        server: ExpiringWaf
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the server's own log is what the test reads."""
+
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            user_agent = self.headers.get("User-Agent", "")
+            if not self.server.admit(self.headers.get("Cookie", ""), user_agent):
+                page = WAF_412_PAGE.replace(WAF_SEED, self.server.seed())
+                return self._send(412, page.encode(), "text/html")
+            if self.path == "/xxgk/list.html":
+                links = "".join(
+                    f'<li><a href="/xxgk/r{n}.html">{2015 + n}年政府信息公开工作年度报告</a></li>'
+                    for n in range(self.server.REPORTS)
+                )
+                page = f"<html><body><ul>{links}</ul></body></html>"
+                return self._send(200, page.encode(), "text/html; charset=utf-8")
+            if self.path.startswith("/xxgk/r"):
+                time.sleep(0.3)
+                return self._send(200, self.server.report.body, self.server.report.content_type)
+            return self._send(404, b"<html><body>404</body></html>", "text/html")
+
+        def _send(self, status: int, body: bytes, ctype: str) -> None:
+            self.server.log.append((self.path, status, self.server.generation))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+
+def test_one_solve_serves_every_request_its_cookie_expired_under(tmp_path: Path) -> None:
+    """Several reports in flight come back challenged when the cookie expires: one browser
+    solve per cookie, the others wait for it or use it, and every report is fetched."""
+    waf = ExpiringWaf()
+    thread = threading.Thread(target=waf.serve_forever, daemon=True)
+    thread.start()
+    try:
+        args = [sys.executable, str(DRIVER), str(tmp_path), f"generic={waf.url}/xxgk/list.html"]
+        args += ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4"]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+    finally:
+        waf.shutdown()
+        waf.server_close()
+    dataset = Dataset(tmp_path)
+    assert dataset.query("SELECT url, reason FROM errors") == []
+    assert len(list(dataset.records())) == ExpiringWaf.REPORTS
+    log = (tmp_path / "crawl.log").read_text()
+    solves = int(re.search(r"'govcrawl/fetch/challenge_browser': (\d+)", log)[1])
+    challenged = {generation for _, status, generation in waf.log if status == 412}
+    assert solves <= len(challenged)  # never two solves for one cookie
+    assert int(re.search(r"'govcrawl/fetch/challenge_shared': (\d+)", log)[1]) > 0
