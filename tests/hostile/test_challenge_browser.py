@@ -270,7 +270,54 @@ def test_without_the_browser_a_strict_waf_fails_the_page(tmp_path: Path) -> None
     assert not list(dataset.records())
 
 
-class WafJsPortal(ThreadingHTTPServer):
+class LocalSite(ThreadingHTTPServer):
+    """A test's own portal on 127.0.0.1, crawled by the crawl driver in a subprocess; `log`
+    holds what it answered, as `entry` puts it."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple] = []
+        super().__init__(("127.0.0.1", 0), self.Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def entry(self, path: str, status: int) -> tuple:
+        return (path, status)
+
+    def crawl(self, out: Path, spec: str, *settings: str) -> None:
+        """Crawl `spec` (`FAMILY=URL`) into `out` while this site serves."""
+        thread = threading.Thread(target=self.serve_forever, daemon=True)
+        thread.start()
+        try:
+            args = [sys.executable, str(DRIVER), str(out), spec, "-s", "AUTOTHROTTLE_ENABLED=false"]
+            for setting in settings:
+                args += ["-s", setting]
+            done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
+            assert done.returncode == 0, done.stderr[-3000:]
+        finally:
+            self.shutdown()
+            self.server_close()
+
+    class Handler(BaseHTTPRequestHandler):
+        server: LocalSite
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the server's own log is what the tests read."""
+
+        def send_page(
+            self, status: int, body: bytes, ctype: str, extra: tuple[tuple[str, str], ...] = ()
+        ) -> None:
+            self.server.log.append(self.server.entry(self.path, status))
+            self.send_response(status)
+            for name, value in [("Content-Type", ctype), *extra]:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+
+class WafJsPortal(LocalSite):
     """A portal whose every page is behind the WAF and whose list exists only after its script
     ran: what the browser renders must be judged by the page the challenge reloaded into."""
 
@@ -278,25 +325,17 @@ class WafJsPortal(ThreadingHTTPServer):
         content = build_content(2024)
         self.report_path = content.paths["waf_report"]
         self.report = content.pages[self.report_path]
-        self.log: list[tuple[str, int]] = []
-        super().__init__(("127.0.0.1", 0), self.Handler)
+        super().__init__()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(LocalSite.Handler):
         server: WafJsPortal
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet: the server's own log is what the tests read."""
 
         def do_GET(self) -> None:
             if self.path == "/robots.txt":
-                return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+                return self.send_page(200, b"User-agent: *\nAllow: /\n", "text/plain")
             if not waf_passes(self.headers.get("Cookie", ""), self.headers.get("User-Agent", "")):
                 issued = (("Set-Cookie", f"{WAF_SERVER_COOKIE}=s1; Path=/"),)
-                return self._send(412, WAF_412_PAGE.encode(), "text/html", issued)
+                return self.send_page(412, WAF_412_PAGE.encode(), "text/html", issued)
             if self.path == "/xxgk/list.html":
                 link = (
                     f'<a class="report-link" href="{self.server.report_path}">'
@@ -307,37 +346,17 @@ class WafJsPortal(ThreadingHTTPServer):
                     f"document.getElementById('list').innerHTML={json.dumps(link)};}},100)"
                     "</script></body></html>"
                 )
-                return self._send(200, shell.encode(), "text/html; charset=utf-8")
+                return self.send_page(200, shell.encode(), "text/html; charset=utf-8")
             if self.path == self.server.report_path:
-                return self._send(200, self.server.report.body, self.server.report.content_type)
-            return self._send(404, b"<html><body>404</body></html>", "text/html")
-
-        def _send(
-            self, status: int, body: bytes, ctype: str, extra: tuple[tuple[str, str], ...] = ()
-        ) -> None:
-            self.server.log.append((self.path, status))
-            self.send_response(status)
-            for name, value in [("Content-Type", ctype), *extra]:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                return self.send_page(200, self.server.report.body, self.server.report.content_type)
+            return self.send_page(404, b"<html><body>404</body></html>", "text/html")
 
 
 def test_a_rendered_list_behind_the_waf_and_its_report(tmp_path: Path) -> None:
     """The browser runs the list's challenge itself: the page counts as the 200 it reloaded
     into, not the 412 it started from; the report it links (plain Scrapy) is solved in turn."""
     portal = WafJsPortal()
-    thread = threading.Thread(target=portal.serve_forever, daemon=True)
-    thread.start()
-    try:
-        args = [sys.executable, str(DRIVER), str(tmp_path), f"jsonapi={portal.url}/xxgk/list.html"]
-        args += ["-s", "AUTOTHROTTLE_ENABLED=false"]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
-    finally:
-        portal.shutdown()
-        portal.server_close()
+    portal.crawl(tmp_path, f"jsonapi={portal.url}/xxgk/list.html")
     dataset = Dataset(tmp_path)
     assert dataset.query("SELECT url, reason FROM errors") == []
     [record] = dataset.records()
@@ -443,11 +462,11 @@ def test_without_an_event_loop_each_challenge_is_solved() -> None:
     assert mw.process_response(second, answer(second, 412, WAF_412_PAGE)).meta["playwright"]
 
 
-class ExpiringWaf(ThreadingHTTPServer):
+class ExpiringWaf(LocalSite):
     """A WAF whose cookie expires after a few pages, as Ruishu's do: a new seed (and with it
     a new computed cookie) every `PASSES` requests let through (the browser's reload among
-    them). Its list links eight reports,
-    each answered slowly, so the crawl always has several in flight when the cookie expires."""
+    them). Its list links eight reports, each answered slowly, so the crawl always has several
+    in flight when the cookie expires."""
 
     PASSES = 6
     REPORTS = 8
@@ -458,12 +477,10 @@ class ExpiringWaf(ThreadingHTTPServer):
         self.generation = 0
         self.passed = 0
         self.lock = threading.Lock()
-        self.log: list[tuple[str, int, int]] = []  # (path, status, generation)
-        super().__init__(("127.0.0.1", 0), self.Handler)
+        super().__init__()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+    def entry(self, path: str, status: int) -> tuple:
+        return (path, status, self.generation)
 
     def seed(self) -> str:
         return f"{self.generation}{WAF_SEED}"
@@ -480,54 +497,34 @@ class ExpiringWaf(ThreadingHTTPServer):
                 self.generation += 1
             return True
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(LocalSite.Handler):
         server: ExpiringWaf
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet: the server's own log is what the test reads."""
 
         def do_GET(self) -> None:
             if self.path == "/robots.txt":
-                return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+                return self.send_page(200, b"User-agent: *\nAllow: /\n", "text/plain")
             user_agent = self.headers.get("User-Agent", "")
             if not self.server.admit(self.headers.get("Cookie", ""), user_agent):
                 page = WAF_412_PAGE.replace(WAF_SEED, self.server.seed())
-                return self._send(412, page.encode(), "text/html")
+                return self.send_page(412, page.encode(), "text/html")
             if self.path == "/xxgk/list.html":
                 links = "".join(
                     f'<li><a href="/xxgk/r{n}.html">{2015 + n}年政府信息公开工作年度报告</a></li>'
                     for n in range(self.server.REPORTS)
                 )
                 page = f"<html><body><ul>{links}</ul></body></html>"
-                return self._send(200, page.encode(), "text/html; charset=utf-8")
+                return self.send_page(200, page.encode(), "text/html; charset=utf-8")
             if self.path.startswith("/xxgk/r"):
                 time.sleep(0.3)
-                return self._send(200, self.server.report.body, self.server.report.content_type)
-            return self._send(404, b"<html><body>404</body></html>", "text/html")
-
-        def _send(self, status: int, body: bytes, ctype: str) -> None:
-            self.server.log.append((self.path, status, self.server.generation))
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                return self.send_page(200, self.server.report.body, self.server.report.content_type)
+            return self.send_page(404, b"<html><body>404</body></html>", "text/html")
 
 
 def test_one_solve_serves_every_request_its_cookie_expired_under(tmp_path: Path) -> None:
     """Several reports in flight come back challenged when the cookie expires: one browser
     solve per cookie, the others wait for it or use it, and every report is fetched."""
     waf = ExpiringWaf()
-    thread = threading.Thread(target=waf.serve_forever, daemon=True)
-    thread.start()
-    try:
-        args = [sys.executable, str(DRIVER), str(tmp_path), f"generic={waf.url}/xxgk/list.html"]
-        args += ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4"]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
-    finally:
-        waf.shutdown()
-        waf.server_close()
+    waf.crawl(tmp_path, f"generic={waf.url}/xxgk/list.html", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
     dataset = Dataset(tmp_path)
     assert dataset.query("SELECT url, reason FROM errors") == []
     assert len(list(dataset.records())) == ExpiringWaf.REPORTS
