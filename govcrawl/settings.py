@@ -72,6 +72,8 @@ EXTENSIONS = {
     "govcrawl.fetch.throttle.ConditionalAutoThrottle": 0,
     "govcrawl.archive.capture.WarcCaptureExtension": 100,
     "govcrawl.fetch.health.PortalHealthExtension": 900,
+    # Only with scrapy-redis's SCHEDULER: workers of one shared queue stop when all are done.
+    "govcrawl.fetch.shared_queue.SharedQueueWorkers": 950,
 }
 
 ITEM_PIPELINES = {
@@ -134,6 +136,8 @@ GOVCRAWL_RETRY_BACKOFF = 1.0
 GOVCRAWL_SOLVE_CHALLENGES = True
 GOVCRAWL_CHALLENGE_FUTILE = 3
 GOVCRAWL_CHALLENGE_TIMEOUT = 10.0
+GOVCRAWL_SHARED_QUEUE_BEAT = 1.0
+GOVCRAWL_SHARED_QUEUE_GRACE = 5.0
 GOVCRAWL_TRAP_DATES = 5
 GOVCRAWL_TRAP_STALE_PAGES = 3
 GOVCRAWL_TRAP_REPEATS = 3
