@@ -205,6 +205,7 @@ class BrowserChallengeMiddleware:
         running = solves.running
         assert running is not None
         ended = solves.ended
+        self.crawler.stats.inc_value("govcrawl/fetch/challenge_waited")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(running.wait(), timeout=3 * self.timeout)
         if solves.ended > ended:

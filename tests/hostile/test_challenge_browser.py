@@ -421,6 +421,7 @@ def test_requests_challenged_while_a_solve_runs_wait_for_it() -> None:
             assert isinstance(retry, Request) and "playwright" not in retry.meta
             assert {c["value"] for c in retry.cookies} == {"abc", "b68506"}
         assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_browser") == 1
+        assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_waited") == 2
         assert mw.crawler.stats.get_value("govcrawl/fetch/challenge_shared") == 2
 
     asyncio.run(run())
