@@ -17,6 +17,9 @@ USER_AGENT = "govcrawl/0.1 (research archive of government information disclosur
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9",
+    # Not Scrapy's "gzip, deflate, br, zstd": the archive stores bodies as sent, and warcio,
+    # pywb and ReplayWeb.page all read gzip and deflate, not every one brotli or zstd.
+    "Accept-Encoding": "gzip, deflate",
 }
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16

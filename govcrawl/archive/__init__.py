@@ -8,3 +8,7 @@ If-None-Match / If-Modified-Since and replays a 304 from the archive;
 `reader.iter_report_sources` turns the archive back into `Source`s (through revisits);
 `recover.recover` repairs a file a killed crawl left open.
 """
+
+from govcrawl.archive import warcio_brotli
+
+warcio_brotli.install()

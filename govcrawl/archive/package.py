@@ -13,6 +13,7 @@ full capture the 304 confirmed. Identical-payload revisits carry their 200 and s
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -132,7 +133,9 @@ def package_wacz(
     if not warcs:
         raise PackageError("no closed .warc.gz files to package")
     output.parent.mkdir(parents=True, exist_ok=True)
-    args = ["create", "-o", str(output), "--title", title]
+    # Built beside the target and renamed once complete: a failed run leaves no broken WACZ.
+    partial = output.with_name(f".{output.name}.{os.getpid()}.part")
+    args = ["create", "-o", str(partial), "--title", title]
     if description:
         args += ["--desc", description]
     with tempfile.TemporaryDirectory() as scratch:
@@ -145,10 +148,14 @@ def package_wacz(
             args += ["--pages", str(listing)]
         else:
             args.append("--detect-pages")
-        with _wacz_index_without_not_modified():
-            created = wacz.main.main(args + [str(w) for w in warcs])
-    if created not in (None, 0):
-        raise PackageError(f"wacz create failed for {output}")
+        try:
+            with _wacz_index_without_not_modified():
+                created = wacz.main.main(args + [str(w) for w in warcs])
+            if created not in (None, 0):
+                raise PackageError(f"wacz create failed for {output}")
+            partial.replace(output)
+        finally:
+            partial.unlink(missing_ok=True)
     return output
 
 
