@@ -5,7 +5,14 @@ run of complete members and at most one torn member at the end. Recovery finds t
 last complete member by decompressing member by member (streaming, output discarded — a gzip
 member is only complete when zlib has checked its CRC and length trailer), confirms with warcio
 that every record up to there parses and its digests match, cuts the torn tail and renames the
-file to `NAME.warc.gz`.
+file to `NAME.warc.gz`, with the `NAME.cdxj` beside it that a normally closed file of a crawl
+gets (`package.write_cdxj`): replay setups copy `*.cdxj`, and a recovered file without one
+would hide its captures.
+
+A record warcio cannot parse is torn, whatever warcio raises while reading it (a cut inside
+the WARC headers reaches warcio's parser as a header block without its WARC-Target-URI, and
+warcio fails with an AttributeError there). Where it lies decides what it means: in the torn
+tail it is cut; in a complete gzip member it is damage, as below.
 
 Only a torn tail is ever cut. A file that is something else is left exactly as it is and named
 in a `RecoverError`: one with no complete WARC record at all (not a WARC file, or a crawl
@@ -14,7 +21,8 @@ crash cannot cause: cutting there would throw good records away), and a file not
 (a closed file was finished by its writer and needs no recovery).
 
 `recover_stale` runs at the start of a crawl, so restarting after a kill -9 needs no manual
-step: it recovers the `.open` files in the folder that this host's dead processes left.
+step: it recovers the `.open` files in the folder that this host's dead processes left. One
+file it cannot recover is logged and left; the others are recovered all the same.
 """
 
 from __future__ import annotations
@@ -26,8 +34,8 @@ import zlib
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
+from govcrawl.archive.package import write_cdxj
 from govcrawl.archive.writer import OPEN_SUFFIX, file_hostname, writer_of
 
 logger = logging.getLogger(__name__)
@@ -64,7 +72,12 @@ def complete_members_end(path: str | Path) -> int:
 
 
 def verified_end(path: str | Path) -> int:
-    """Offset past the last record warcio reads completely with matching digests."""
+    """Offset past the last record warcio reads completely with matching digests.
+
+    Reading stops at the first record warcio fails on, with whatever exception: warcio's
+    parser meets a torn record's leftovers in more ways than its own exceptions name, and
+    `recover` tells a torn tail from damage by where reading stopped, not by how.
+    """
     good = 0
     with open(path, "rb") as stream:
         iterator = ArchiveIterator(stream, check_digests=True)
@@ -78,7 +91,7 @@ def verified_end(path: str | Path) -> int:
                 if record.digest_checker.passed is False or offset != good:
                     return good
                 good = offset + iterator.get_record_length()
-        except (ArchiveLoadFailed, EOFError, zlib.error, ValueError):
+        except Exception:  # see the docstring: where, not how
             return good
     return good
 
@@ -88,9 +101,9 @@ class RecoverError(ValueError):
 
 
 def recover(path: str | Path) -> Path:
-    """Cut `path` (`NAME.warc.gz.open`) after its last complete, verified record and rename it
-    to `NAME.warc.gz`; raise `RecoverError`, changing nothing, when that would cut more than a
-    torn tail."""
+    """Cut `path` (`NAME.warc.gz.open`) after its last complete, verified record, rename it
+    to `NAME.warc.gz` and write its `NAME.cdxj`; raise `RecoverError`, changing nothing, when
+    that would cut more than a torn tail."""
     path = Path(path)
     if not path.name.endswith(OPEN_SUFFIX):
         raise RecoverError(f"{path}: not an {OPEN_SUFFIX} file; a closed WARC needs no recovery")
@@ -112,6 +125,7 @@ def recover(path: str | Path) -> Path:
         os.fsync(handle.fileno())
     final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
     os.replace(path, final)
+    write_cdxj(final)
     return final
 
 
@@ -120,7 +134,8 @@ def recover_stale(directory: str | Path) -> list[Path]:
 
     The file name says which host and process wrote it (`writer_of`); a live process's file,
     or another machine's, is still being written and is not touched. A file that cannot be
-    recovered is logged and left for `govcrawl archive recover` to report.
+    recovered, for whatever reason, is logged in one line and left for `govcrawl archive
+    recover` to report: it must neither stop the crawl nor keep the files after it open.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -136,8 +151,11 @@ def recover_stale(directory: str | Path) -> list[Path]:
                 continue
             try:
                 recovered.append(recover(path))
-            except RecoverError as exc:
-                logger.error("%s", exc)
+            except RecoverError as exc:  # names the file and why it is left
+                logger.warning("%s", exc)
+                continue
+            except Exception as exc:
+                logger.warning("%s: not recovered: %s: %s", path, type(exc).__name__, exc)
                 continue
             logger.warning("recovered %s, left open by a crawl that did not finish", recovered[-1])
     return recovered

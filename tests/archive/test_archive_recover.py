@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import json
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,18 @@ def record_spans(path: Path) -> list[tuple[str, int, int]]:
         except Exception:  # a torn gzip member at the end
             pass
     return spans
+
+
+def unclosed_writer(folder: Path, exchanges: int) -> WarcFileWriter:
+    """A writer left open after warcinfo and `exchanges` response + request pairs."""
+    writer = WarcFileWriter(folder, prefix="govcrawl-crash", warcinfo={"x": "y"})
+    for i in range(exchanges):
+        writer.write_exchange(
+            f"http://x/{i}",
+            HttpRequest("GET", f"/{i}", [(b"Host", b"x")]),
+            HttpResponse(200, "OK", [(b"Content-Type", b"text/html")], os.urandom(700 + i)),
+        )
+    return writer
 
 
 @pytest.fixture
@@ -75,6 +90,62 @@ def test_recover_cuts_a_torn_file_at_every_offset_kind(open_file: Path, tmp_path
         assert not torn.exists()
         assert warcio_ok(fixed)
         assert [rid for rid, _, _ in record_spans(fixed)] == expected
+
+
+def test_a_cut_inside_the_warc_headers_of_the_last_record_is_a_torn_tail(
+    tmp_path: Path,
+) -> None:
+    """A crash can stop the last gzip member anywhere in its WARC headers; warcio then fails
+    in ways of its own (an AttributeError on a request without its WARC-Target-URI) and the
+    record is cut like any torn one."""
+    writer = unclosed_writer(tmp_path / "src", exchanges=3)
+    assert writer.current_path is not None
+    source = writer.current_path
+    spans = record_spans(source)
+    data = source.read_bytes()
+    _, last_start, last_end = spans[-1]
+    cuts = []  # (cut offset, the WARC headers that reach the parser)
+    for cut in range(last_start + 1, last_end):
+        headers = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data[last_start:cut])
+        if b"\r\n\r\n" not in headers:
+            cuts.append((cut, headers))
+    # the headers warcio failed on: a request's type without its target URI
+    assert any(b"WARC-Type: request\r\n" in h and b"Target-URI" not in h for _, h in cuts)
+    assert any(b"WARC-Target-URI" in h for _, h in cuts)
+    expected = [rid for rid, _, _ in spans[:-1]]
+    for cut, _ in cuts:
+        torn = tmp_path / "torn" / str(cut) / source.name
+        torn.parent.mkdir(parents=True)
+        torn.write_bytes(data[:cut])
+        fixed = recover(torn)
+        assert fixed.stat().st_size == last_start
+        assert warcio_ok(fixed)
+        assert [rid for rid, _, _ in record_spans(fixed)] == expected
+
+
+def test_a_recovered_file_gets_its_cdxj(open_file: Path) -> None:
+    """Like a closed file of a finished crawl: replay setups copy `*.cdxj`."""
+    with open_file.open("ab") as handle:
+        handle.write(b"\x1f\x8b\x08\x00torn")
+    fixed = recover(open_file)
+    cdxj = fixed.with_name(fixed.name.removesuffix(".warc.gz") + ".cdxj")
+    entries = [json.loads(line.split(" ", 2)[2]) for line in cdxj.read_text().splitlines()]
+    assert {e["filename"] for e in entries} == {fixed.name}
+    indexed = {(e["url"], int(e["offset"])) for e in entries if "status" in e}  # HTTP ones
+    assert indexed == set(response_offsets(fixed))
+    assert len(indexed) == 5
+
+
+def response_offsets(path: Path) -> list[tuple[str, int]]:
+    """(target URI, offset) of the response records of `path`."""
+    found = []
+    with path.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        for record in iterator:
+            if record.rec_type == "response":
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                found.append((uri, iterator.get_record_offset()))
+    return found
 
 
 def test_complete_members_end_ignores_trailing_garbage(open_file: Path) -> None:
@@ -145,8 +216,42 @@ def test_stale_files_of_dead_processes_of_this_host_are_recovered(
     [recovered] = recover_stale(folder)
     assert recovered.name == names["dead"].removesuffix(".open")
     assert warcio_ok(recovered)
+    assert recovered.with_name(recovered.name.removesuffix(".warc.gz") + ".cdxj").exists()
     assert (folder / names["alive"]).exists() and (folder / names["elsewhere"]).exists()
     assert recover_stale(folder) == []
+
+
+@pytest.mark.parametrize("failure", ["damaged", "unreadable"])
+def test_a_stale_file_that_fails_does_not_stop_the_others(
+    open_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, failure: str
+) -> None:
+    """One stale file that cannot be recovered — refused, or failing in a way nobody foresaw —
+    is logged in one line and left; the stale files after it are recovered all the same."""
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    host, pid = file_hostname(), _dead_pid()
+    bad = folder / f"govcrawl-p-20261124000000000000-00000-{host}-{pid}.warc.gz.open"
+    good = folder / f"govcrawl-p-20261124000000000000-00001-{host}-{pid}.warc.gz.open"
+    shutil.copy(open_file, good)
+    with good.open("ab") as handle:
+        handle.write(b"\x1f\x8b\x08\x00torn")
+    if failure == "damaged":  # a complete record whose digest fails: RecoverError
+        data = open_file.read_bytes()
+        _, start, end = record_spans(open_file)[1]
+        record = bytearray(gzip.decompress(data[start:end]))
+        record[-10] ^= 0xFF
+        bad.write_bytes(data[:start] + gzip.compress(bytes(record)) + data[end:])
+    else:  # a folder where a file should be: an OSError of its own
+        bad.mkdir()
+    with caplog.at_level(logging.WARNING, logger="govcrawl.archive.recover"):
+        [recovered] = recover_stale(folder)
+    assert recovered == good.with_name(good.name.removesuffix(".open"))
+    assert warcio_ok(recovered)
+    assert recovered.with_name(recovered.name.removesuffix(".warc.gz") + ".cdxj").exists()
+    assert bad.exists()
+    [warning] = [r for r in caplog.records if bad.name in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert warning.exc_info is None and "\n" not in warning.getMessage()
 
 
 def _dead_pid() -> int:
