@@ -2,7 +2,8 @@
 
 `ConditionalRequestMiddleware` (a downloader middleware) looks up the last capture of every
 GET request's URL in the dedup index and, when that capture was a 200 with an `ETag` or
-`Last-Modified`, sends `If-None-Match` / `If-Modified-Since`. robots.txt is treated like any
+`Last-Modified` and its payload is archived under this URL (not only as an identical payload of
+another URL's), sends `If-None-Match` / `If-Modified-Since`. robots.txt is treated like any
 other GET: it is archived on every run, so it is re-validated the same way.
 
 When the server answers 304, the capture extension has already archived the 304 exchange as a
@@ -37,7 +38,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from govcrawl.archive.capture import CONDITIONAL_META, dedup_db_path
-from govcrawl.archive.dedup import Capture, DedupIndex, record_path
+from govcrawl.archive.dedup import Capture, DedupIndex, canonical_url, record_path
 from govcrawl.archive.writer import ORIG_PREFIX
 from govcrawl.document import SPOOL_THRESHOLD, SPOOLED_META, SpooledBody, is_text_type
 
@@ -168,6 +169,11 @@ class ConditionalRequestMiddleware:
             return None
         original = self.index.original_of(latest)
         if original is None or original.status != 200:
+            return None
+        if canonical_url(original.url) != canonical_url(request.url):
+            # The payload is archived under another URL, whose headers (Content-Encoding,
+            # Content-Type, Content-Disposition) need not be this one's: a 304 could not be
+            # answered with this URL's response, so ask for it whole.
             return None
         if record_path(self.warc_dir, original.warc_file) is None:
             return None

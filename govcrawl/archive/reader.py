@@ -15,6 +15,7 @@ crawl does not write an identical one twice) and takes the original's.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import shutil
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 
 from govcrawl.archive.writer import SERVER_NOT_MODIFIED
 from govcrawl.document import SPOOL_THRESHOLD, Source, SpooledBody
@@ -60,6 +62,13 @@ class _Revisit:
     refers_to: str
     not_modified: bool
     content_type: str | None
+    content_encoding: str | None
+
+    def encoding_over(self, original: str | None) -> str | None:
+        """The Content-Encoding of this capture's payload: a 304 keeps the original's, an
+        identical payload is as its own headers say (the same bytes may be served gzip under
+        one URL and as a plain `.gz` file under another)."""
+        return original if self.not_modified else self.content_encoding
 
 
 def reports_in(payload: Any) -> list[dict[str, Any]] | None:
@@ -111,6 +120,9 @@ def _scan(files: list[Path], *, with_revisits: bool = True) -> _Scan:
                             refers_to=refers_to,
                             not_modified=headers.get_header("WARC-Profile") == SERVER_NOT_MODIFIED,
                             content_type=http.get_header("Content-Type") if http else None,
+                            content_encoding=(
+                                http.get_header("Content-Encoding") if http else None
+                            ),
                         )
                     continue
                 if record.rec_type != "metadata":
@@ -191,7 +203,17 @@ def iter_report_sources(
                 reports = by_response.pop(record_id, None)
                 if not reports:
                     continue
-                if (record.length or 0) <= spool_threshold:
+                encoding = record.http_headers.get_header("Content-Encoding")
+                codings = [
+                    _coding(revisit.encoding_over(encoding) if revisit else encoding)
+                    for _, revisit in reports
+                ]
+                small = (record.length or 0) <= spool_threshold
+                if any(coding != _coding(encoding) for coding in codings):
+                    # Each capture's payload is read as its own headers say, not the original's.
+                    yield from _sources_by_coding(path, record, reports, codings, small)
+                    continue
+                if small:
                     body = record.content_stream().read()
                     for info, revisit in reports:
                         yield _source(path, record, body, info, revisit)
@@ -220,6 +242,46 @@ def iter_report_sources(
             )
             if on_unresolved is not None:
                 on_unresolved(revisit.target_uri, record_id)
+
+
+def _coding(content_encoding: str | None) -> str:
+    coding = (content_encoding or "").strip().lower()
+    return "" if coding == "identity" else coding
+
+
+def _decoded(payload: bytes, content_encoding: str | None) -> bytes:
+    """A stored payload decoded as `content_encoding` says (warcio's decoders, as
+    `content_stream` uses); as stored when the coding is none, unknown or does not decode."""
+    coding = _coding(content_encoding)
+    if coding not in DecompressingBufferedReader.DECOMPRESSORS:
+        return payload
+    decoded = DecompressingBufferedReader(io.BytesIO(payload), decomp_type=coding).read()
+    return decoded if decoded or not payload else payload
+
+
+def _sources_by_coding(
+    path: Path,
+    record: Any,
+    reports: list[tuple[dict[str, Any], _Revisit | None]],
+    codings: list[str],
+    small: bool,
+) -> Iterator[Source]:
+    """Sources of one stored payload that its captures served in different Content-Encodings:
+    decoded here for each, or for a large payload spooled as stored, each capture's `Source`
+    naming its own coding for the clean stage to decode while reading."""
+    if small:
+        raw = record.raw_stream.read()
+        for (info, revisit), coding in zip(reports, codings, strict=True):
+            yield _source(path, record, _decoded(raw, coding), info, revisit)
+        return
+    with tempfile.NamedTemporaryFile(prefix="govcrawl-replay-") as spool:
+        shutil.copyfileobj(record.raw_stream, spool, SPOOL_BLOCK)
+        spool.flush()
+        for (info, revisit), coding in zip(reports, codings, strict=True):
+            spooled = SpooledBody(
+                path=spool.name, size=spool.tell(), content_encoding=(coding,) if coding else ()
+            )
+            yield _source(path, record, b"", info, revisit, spooled)
 
 
 def _source(

@@ -52,7 +52,7 @@ class SharedQueueWorkers:
         settings = crawler.settings
         scheduler = settings.get("SCHEDULER")
         if not scheduler or not issubclass(load_object(scheduler), RedisScheduler):
-            raise NotConfigured("no shared scrapy-redis queue")
+            raise NotConfigured  # no message: Scrapy would log every ordinary crawl as a warning
         beat = settings.getfloat("GOVCRAWL_SHARED_QUEUE_BEAT", 1.0)
         grace = settings.getfloat("GOVCRAWL_SHARED_QUEUE_GRACE", 5.0)
         if beat <= 0 or grace <= beat:
