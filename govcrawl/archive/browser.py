@@ -16,7 +16,10 @@ already removed, so `Content-Encoding` and `Content-Length` are stored as
 `X-Archive-Orig-Content-Encoding` / `X-Archive-Orig-Content-Length` (pywb's convention for
 original headers), keeping the record a valid HTTP message for its stored body. Header names
 are as Chromium reports them (lower case over HTTP/2), HTTP/2 pseudo-headers are dropped, and
-the protocol is recorded as HTTP/1.1 because Playwright does not expose the version.
+the protocol is recorded as HTTP/1.1 because Playwright does not expose the version. Header
+values are stored as the bytes the server sent (see `_wire_bytes`). A body the browser does not
+hand over (Chromium keeps none over about 16 MB) is stored empty with `WARC-Truncated`, counted
+as `govcrawl/warc_playwright_body_missing`, never as a complete empty answer.
 """
 
 from __future__ import annotations
@@ -47,12 +50,52 @@ _DECODED_BY_BROWSER = {"content-encoding", "content-length"}
 _pending: weakref.WeakKeyDictionary[Any, set[asyncio.Task]] = weakref.WeakKeyDictionary()
 
 
+def _wire_bytes(value: str) -> bytes:
+    """A header value back as the bytes the server sent.
+
+    Chromium hands header values over decoded byte for byte as latin-1 (a GBK file name in
+    Content-Disposition arrives as `"\\xb2\\xe2…"`), so latin-1 gives the wire bytes back;
+    UTF-8 is only for characters latin-1 cannot hold, which no wire byte decoded to.
+    """
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+
+
 def _header_pairs(headers: list[dict[str, str]]) -> list[tuple[bytes, bytes]]:
     return [
-        (h["name"].encode("latin-1", "replace"), h["value"].encode("utf-8"))
+        (h["name"].encode("latin-1", "replace"), _wire_bytes(h["value"]))
         for h in headers
         if not h["name"].startswith(":")
     ]
+
+
+BODY_MISSING = "unspecified"
+"""WARC-Truncated reason of a response whose body the browser did not hand over.
+
+Not "length": WARC 1.1 means a size limit of the archiver's own, and we set none; Chromium
+says "evicted from inspector cache" alike for one body over its buffer (about 16 MB) and for
+bodies pushed out by later ones, and other failures (a closed page) say less. Not "time" (no
+time limit applied) and not "disconnect": the browser received the response, it only did not
+keep the body for us. So only "unspecified" is true."""
+
+
+def _body_expected(response: Any, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a server sent a body the browser should have handed over.
+
+    Redirects never have a retrievable body in Chromium (it drops them while following), and
+    HEAD requests, 1xx/204/304 answers and an explicit `Content-Length: 0` have none on the
+    wire.
+    """
+    status = response.status
+    if response.request.method == "HEAD" or status < 200 or status in (204, 304):
+        return False
+    if 300 <= status < 400 and any(name.lower() == b"location" for name, _ in headers):
+        return False
+    return not any(
+        name.lower() == b"content-length" and value.strip() == b"0" for name, value in headers
+    )
 
 
 async def exchange_from_playwright(response: Any) -> tuple[str, HttpRequest, HttpResponse]:
@@ -62,12 +105,23 @@ async def exchange_from_playwright(response: Any) -> tuple[str, HttpRequest, Htt
     req_headers = _header_pairs(await request.headers_array())
     if not any(name.lower() == b"host" for name, _ in req_headers):
         req_headers.insert(0, (b"Host", urlparse(url).netloc.encode()))
+    wire_headers = _header_pairs(await response.headers_array())
+    truncated = None
     try:
         body = await response.body()
-    except Exception:  # redirects and evicted resources have no retrievable body
+    except Exception as exc:  # redirects, and bodies the browser dropped or never kept
         body = b""
+        if _body_expected(response, wire_headers):
+            truncated = BODY_MISSING
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            logger.warning(
+                "browser did not hand over the body of %s (%s); archived with WARC-Truncated: %s",
+                url,
+                reason,
+                truncated,
+            )
     resp_headers = []
-    for name, value in _header_pairs(await response.headers_array()):
+    for name, value in wire_headers:
         if name.lower().decode("latin-1") in _DECODED_BY_BROWSER:
             name = b"X-Archive-Orig-" + name
         resp_headers.append((name, value))
@@ -86,6 +140,7 @@ async def exchange_from_playwright(response: Any) -> tuple[str, HttpRequest, Htt
             headers=resp_headers,
             body=body,
             ip_address=server["ipAddress"] if server else None,
+            truncated=truncated,
         ),
     )
 
@@ -110,6 +165,8 @@ async def archive_response(
     if served_from_cache(response.request):
         return None  # answered from the crawl's memory: the first copy is archived already
     url, request, http_response = await exchange_from_playwright(response)
+    if http_response.truncated == BODY_MISSING:
+        extension.crawler.stats.inc_value("govcrawl/warc_playwright_body_missing")
     return extension.archive_exchange(url, request, http_response, spider)
 
 

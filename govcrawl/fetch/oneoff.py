@@ -15,6 +15,7 @@ parent page, so the pipelines clean and extract it like any report file.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import re
 from collections.abc import Iterator
@@ -97,10 +98,16 @@ class DetectingSpider(TrsSpider, HanwebSpider, VsbSpider, UcapSpider, GkmlptSpid
 
 
 def detect_family(url: str, *, timeout: float = 20.0) -> str:
-    """The fingerprinted family of the site at `url`; `generic` when it cannot be fetched."""
+    """The fingerprinted family of the site at `url`; `generic` when it cannot be fetched.
+
+    A fetch fails with urllib's OSErrors, with ValueError (a URL urllib rejects), or with
+    http.client's own exceptions, which are no OSError: a chunked body cut short
+    (IncompleteRead), a garbled status line (BadStatusLine). Whatever the failure, the crawl
+    itself still runs and archives the page as Scrapy receives it.
+    """
     try:
         return fingerprint_site(url, timeout=timeout)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         logger.warning("fingerprint of %s failed (%s); using generic discovery", url, exc)
         return "generic"
 

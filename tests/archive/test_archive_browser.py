@@ -8,16 +8,26 @@ with the values Chromium reports: decoded bodies, lower-case HTTP/2 names, pseud
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
+import pytest
 import scrapy
 from archive_site import API_JSON, JS_PAGE, run_crawl, warcio_ok
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from govcrawl.archive.browser import playwright_page_event_handlers, wait_for_archive
+from govcrawl.archive.browser import (
+    exchange_from_playwright,
+    playwright_page_event_handlers,
+    wait_for_archive,
+)
 from govcrawl.archive.capture import WarcCaptureExtension
 from govcrawl.archive.reader import iter_files, iter_report_sources
 from govcrawl.fetch.browser_cache import CachedFile, CrawlCache, SubresourceCache
@@ -236,3 +246,163 @@ def test_wait_for_archive_lets_pending_writes_finish(tmp_path: Path) -> None:
     asyncio.run(run())
     assert page.load_states == ["networkidle"]
     assert written == [1]
+
+
+class BodylessResponse(FakeResponse):
+    """A response whose body Chromium no longer has (over its inspector buffer, evicted)."""
+
+    def __init__(self, request: FakeRequest, frame: object, status: int = 200, headers=()):
+        super().__init__(request, b"", frame, status)
+        self._headers = [{"name": n, "value": v} for n, v in headers]
+
+    async def headers_array(self) -> list[dict[str, str]]:
+        return self._headers
+
+    async def body(self) -> bytes:
+        raise RuntimeError(
+            "Response.body: Protocol error (Network.getResponseBody): "
+            "Request content was evicted from inspector cache"
+        )
+
+
+def test_a_body_the_browser_did_not_hand_over_is_marked_truncated(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    crawler, extension = make_extension(tmp_path)
+    handler = playwright_page_event_handlers(crawler)["response"]
+    frame = SimpleNamespace(parent_frame=None)
+    blob = "http://portal.example/files/scan.bin"
+    lost = BodylessResponse(FakeRequest(blob), frame, headers=[("content-length", "31457280")])
+    with caplog.at_level(logging.WARNING, logger="govcrawl.archive.browser"):
+        asyncio.run(handler(lost))
+    extension.spider_closed(crawler.spider)
+    (path,) = extension.writer.files
+    assert warcio_ok(path)
+    with path.open("rb") as stream:
+        (record,) = [r for r in ArchiveIterator(stream) if r.rec_type == "response"]
+        assert record.rec_headers.get_header("WARC-Truncated") == "unspecified"
+        assert record.http_headers.get_header("X-Archive-Orig-Content-Length") == "31457280"
+        assert record.content_stream().read() == b""
+    assert crawler.stats.get_value("govcrawl/warc_playwright_body_missing") == 1
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert blob in warning.getMessage() and "evicted" in warning.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "headers"),
+    [
+        ("GET", 302, [("location", "/next.html"), ("content-length", "5")]),
+        ("GET", 304, [("etag", '"v1"')]),
+        ("GET", 204, []),
+        ("HEAD", 200, [("content-length", "5000")]),
+        ("GET", 200, [("content-length", "0")]),
+    ],
+)
+def test_an_answer_without_a_body_on_the_wire_is_not_marked_truncated(
+    method: str, status: int, headers: list[tuple[str, str]]
+) -> None:
+    frame = SimpleNamespace(parent_frame=None)
+    response = BodylessResponse(
+        FakeRequest("http://portal.example/a.html", method), frame, status, headers
+    )
+    _, _, http_response = asyncio.run(exchange_from_playwright(response))
+    assert (http_response.body, http_response.truncated) == (b"", None)
+
+
+def test_header_values_are_stored_as_the_bytes_chromium_decoded_as_latin1() -> None:
+    class Headers(FakeResponse):
+        async def headers_array(self) -> list[dict[str, str]]:
+            return [
+                {"name": "X-Latin1", "value": "caf\xe9"},
+                {"name": "X-Unicode", "value": "报告"},  # no wire byte decodes to this
+            ]
+
+    frame = SimpleNamespace(parent_frame=None)
+    response = Headers(FakeRequest("http://portal.example/a.pdf"), b"%PDF", frame)
+    _, _, http_response = asyncio.run(exchange_from_playwright(response))
+    assert list(http_response.headers) == [
+        (b"X-Latin1", b"caf\xe9"),
+        (b"X-Unicode", "报告".encode()),
+    ]
+
+
+GBK_DISPOSITION = b'attachment; filename="' + "测试县2023年度报告.pdf".encode("gbk") + b'"'
+BLOB_BYTES = 32 * 1024 * 1024
+"""Over Chromium's inspector buffer (about 16 MB): the browser will not hand the body over."""
+BROWSER_PAGE = (
+    b"<html><body><div id='out'></div><script>"
+    b"fetch('/named.pdf').then(r => r.arrayBuffer()).then(b => {"
+    b"document.getElementById('out').textContent += b.byteLength;});"
+    b"fetch('/blob.bin').then(r => r.arrayBuffer()).then(b => {"
+    b"document.getElementById('out').textContent += ' ' + b.byteLength;});"
+    b"</script></body></html>"
+)
+
+
+class WireHeaderHandler(BaseHTTPRequestHandler):
+    """Header values with raw non-ASCII bytes, and one body too large for the browser to keep.
+
+    `send_header` writes values as latin-1, so a value decoded from bytes as latin-1 goes out
+    as exactly those bytes.
+    """
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/page":
+            self._answer(BROWSER_PAGE, [("Content-Type", "text/html; charset=utf-8")])
+        elif self.path == "/named.pdf":
+            headers = [
+                ("Content-Type", "application/pdf"),
+                ("Content-Disposition", GBK_DISPOSITION.decode("latin-1")),
+                ("X-Latin1", "caf\xe9"),
+            ]
+            self._answer(b"%PDF-1.4\n%%EOF\n", headers)
+        elif self.path == "/blob.bin":
+            self._answer(bytes(BLOB_BYTES), [("Content-Type", "application/octet-stream")])
+        else:
+            self._answer(b"not here", [("Content-Type", "text/plain")], 404)
+
+    def _answer(self, body: bytes, headers: list[tuple[str, str]], status: int = 200) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def wire_site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), WireHeaderHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_real_chromium_crawl_keeps_header_bytes_and_marks_a_body_it_dropped(
+    wire_site: str, tmp_path: Path
+) -> None:
+    stats = run_crawl(tmp_path, [{"url": f"{wire_site}/page", "playwright": True}], playwright=True)
+    (path,) = iter_files([tmp_path / "warc"])
+    assert warcio_ok(path)
+    blocks: dict[str, tuple[bytes, str | None]] = {}
+    with path.open("rb") as stream:  # unparsed: the header bytes exactly as stored
+        for record in ArchiveIterator(stream, no_record_parse=True):
+            if record.rec_type == "response":
+                head, _, _ = record.content_stream().read().partition(b"\r\n\r\n")
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                blocks[uri] = (head.lower(), record.rec_headers.get_header("WARC-Truncated"))
+    named_head, named_truncated = blocks[f"{wire_site}/named.pdf"]
+    assert b"\r\ncontent-disposition: " + GBK_DISPOSITION.lower() + b"\r\n" in named_head + b"\r\n"
+    assert b"\r\nx-latin1: caf\xe9\r\n" in named_head + b"\r\n"
+    assert named_truncated is None
+    blob_head, blob_truncated = blocks[f"{wire_site}/blob.bin"]
+    assert b"x-archive-orig-content-length: %d" % BLOB_BYTES in blob_head
+    assert blob_truncated == "unspecified"
+    assert stats["govcrawl/warc_playwright_body_missing"] == 1
