@@ -499,5 +499,7 @@ def _fsync_directory(directory: Path) -> None:
 
 def _response_http_headers(response: HttpResponse) -> _RawHttpHeaders:
     """Status line and headers exactly as stored for a response or revisit record."""
-    status_line = f"{response.protocol} {response.status} {response.reason}".rstrip(" ")
+    # The space after the code stays when there is no reason phrase (RFC 9112: status-code SP
+    # [reason-phrase]); without it pywb reads the phrase as "None".
+    status_line = f"{response.protocol} {response.status} {response.reason}"
     return _RawHttpHeaders(status_line.encode("latin-1"), stored_response_headers(response.headers))

@@ -157,6 +157,18 @@ def test_transfer_encoding_is_kept_as_original_header_only(tmp_path: Path) -> No
     assert warcio_check(writer.files[0]).returncode == 0
 
 
+def test_a_status_without_reason_phrase_keeps_its_space(tmp_path: Path) -> None:
+    """RFC 9112: status-code SP [reason-phrase]; without the space pywb reads "299 None"."""
+    writer = fixed_writer(tmp_path)
+    request, _ = exchange(b"", [])
+    writer.write_exchange("http://x/odd", request, HttpResponse(299, "", [], b"odd"))
+    writer.close()
+    [response] = [r for r in records(writer.files[0]) if r[0] == "response"]
+    assert response[2] == b"odd" and response[3][1] == "299"
+    assert b"\r\n\r\nHTTP/1.1 299 \r\n" in gzip.decompress(writer.files[0].read_bytes())
+    assert warcio_check(writer.files[0]).returncode == 0
+
+
 def test_metadata_and_conversion_refer_to_the_response(tmp_path: Path) -> None:
     writer = fixed_writer(tmp_path)
     rid = writer.write_exchange("http://x/a", *exchange(b"b", []))["record_id"]
