@@ -12,11 +12,13 @@ little evidence is `generic`. A home page often shows no trace of the list CMS, 
 
 from __future__ import annotations
 
+import http.client
 import logging
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
+import urllib.robotparser
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -185,8 +187,32 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_SameHostRedirects)
 
 
+class RobotsDisallowed(OSError):
+    """robots.txt keeps govcrawl from the page: it is not fetched to fingerprint it either."""
+
+
+def _robots(origin: str, timeout: float) -> urllib.robotparser.RobotFileParser:
+    """The origin's robots.txt, read as Scrapy's RobotsTxtMiddleware treats it: an answer that
+    is not a 200 robots.txt, or no answer, allows everything."""
+    rules = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+    lines: list[str] = []
+    try:
+        request = urllib.request.Request(origin + "/robots.txt", headers={"User-Agent": USER_AGENT})
+        with _opener.open(request, timeout=timeout) as reply:
+            lines = reply.read(512 * 1024).decode("utf-8", "replace").splitlines()
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        logger.debug("fingerprint: robots.txt of %s not read (%s): allowed", origin, exc)
+    rules.parse(lines)
+    return rules
+
+
 def fetch_page(url: str, timeout: float = 20.0) -> tuple[str, str, dict[str, str]]:
-    """(final URL, text, headers) of one page, fetched with urllib (no Scrapy needed)."""
+    """(final URL, text, headers) of one page, fetched with urllib (no Scrapy needed), if the
+    site's robots.txt lets govcrawl have it (else `RobotsDisallowed`): fingerprinting happens
+    before the crawl and its Scrapy middlewares, and must be as polite as the crawl."""
+    parts = urlsplit(url)
+    if not _robots(f"{parts.scheme}://{parts.netloc}", timeout).can_fetch(USER_AGENT, url):
+        raise RobotsDisallowed(f"robots.txt disallows {url}")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     with _opener.open(request, timeout=timeout) as reply:
         body = reply.read(5 * 1024 * 1024)

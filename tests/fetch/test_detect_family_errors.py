@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,43 @@ def test_crawl_of_a_truncated_start_page_runs_and_archives_it(site: str, tmp_pat
                 and record.rec_headers.get_header("WARC-Target-URI") == url
             ]
     assert truncated == ["disconnect"]
+
+
+class RobotsSite(ThreadingHTTPServer):
+    """A TRS-looking site whose robots.txt may keep govcrawl out; it logs what was asked."""
+
+    def __init__(self, robots: bytes) -> None:
+        self.robots = robots
+        self.asked: list[str] = []
+        super().__init__(("127.0.0.1", 0), self.Handler)
+
+    class Handler(BaseHTTPRequestHandler):
+        server: RobotsSite
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet."""
+
+        def do_GET(self) -> None:
+            self.server.asked.append(self.path)
+            body = self.server.robots if self.path == "/robots.txt" else PAGE
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+
+@pytest.mark.parametrize(
+    ("robots", "fetched"),
+    [(b"User-agent: *\nDisallow: /\n", False), (b"User-agent: *\nAllow: /\n", True)],
+)
+def test_the_fingerprint_fetch_obeys_robots_txt(robots: bytes, fetched: bool) -> None:
+    site = RobotsSite(robots)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        family = detect_family(f"http://127.0.0.1:{site.server_address[1]}/", timeout=5)
+    finally:
+        site.shutdown()
+        site.server_close()
+    assert family == "generic"
+    assert site.asked[0] == "/robots.txt"
+    assert ("/" in site.asked) is fetched
