@@ -45,6 +45,28 @@ class SpooledBody:
     content_encoding: tuple[str, ...] = ()
 
 
+CUT_META = "govcrawl_cut"
+"""`request.meta` key under which the download handler leaves a `CutDownload`."""
+
+
+@dataclass(frozen=True)
+class CutDownload:
+    """A download stopped at DOWNLOAD_MAXSIZE: what had arrived when it was cut.
+
+    Scrapy fails such a download (no response reaches any signal), so the fetch stage keeps the
+    status line, headers and the bytes received for the archive, which writes them with
+    `WARC-Truncated: length` — the answer was sent, the crawl chose not to take all of it.
+    """
+
+    status: int
+    protocol: str
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    body_file: str | None
+    """The bytes received when they had gone past the spool threshold (then `body` is empty)."""
+    limit: int
+
+
 @dataclass(frozen=True)
 class Source:
     """One captured document: its payload and its provenance.

@@ -111,6 +111,8 @@ DOWNLOADER_MIDDLEWARES = {
     "govcrawl.archive.conditional.ConditionalRequestMiddleware": 700,
     # Next to the downloader: a spooled page goes back into memory for the spider to parse.
     "govcrawl.fetch.spool.SpooledTextMiddleware": 950,
+    # Sees a download failed at DOWNLOAD_MAXSIZE first: what arrived is archived, truncated.
+    "govcrawl.archive.cut.CutDownloadMiddleware": 955,
     # Playwright requests get the archive's network-event handlers once dequeued (they are
     # closures, which would keep the request out of disk and redis queues).
     "govcrawl.archive.browser.BrowserCaptureMiddleware": 960,

@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,16 @@ from scrapy.http import Response
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from twisted.web.iweb import UNKNOWN_LENGTH
 
-from govcrawl.document import SPOOL_THRESHOLD, SPOOLED_META, SpooledBody, is_text_type
+from govcrawl.document import (
+    CUT_META,
+    SPOOL_THRESHOLD,
+    SPOOLED_META,
+    CutDownload,
+    SpooledBody,
+    is_text_type,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +84,26 @@ class BodySpool:
     """
 
     def __init__(
-        self, request: Request, directory: Path, threshold: int, content_encoding: list[str]
+        self,
+        request: Request,
+        directory: Path,
+        threshold: int,
+        content_encoding: list[str],
+        on_cut: Callable[[bytes, str | None], None] | None = None,
     ) -> None:
         self.request = request
         self.directory = directory
         self.threshold = threshold
         self.content_encoding = content_encoding
+        self.on_cut = on_cut
         self._memory = bytearray()
         self._file: Any = None
         self._size = 0
+        self._cut = False
 
     def write(self, data: bytes) -> None:
+        if self._cut:
+            return
         self._size += len(data)
         if self._file is None and self._size > self.threshold:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -100,10 +118,21 @@ class BodySpool:
             self._memory += data
 
     def truncate(self, size: int = 0) -> None:
-        """Scrapy drops the body (over DOWNLOAD_MAXSIZE): drop the file too."""
-        self._memory = bytearray()
-        self._size = 0
-        self.discard()
+        """Scrapy drops the body (over DOWNLOAD_MAXSIZE) and fails the download: what arrived
+        goes to `on_cut` for the archive (memory, or the spool file, which it then owns)."""
+        if self.on_cut is None:
+            self._memory = bytearray()
+            self._size = 0
+            self.discard()
+            return
+        self._cut = True
+        if self._file is None:
+            body, self._memory = bytes(self._memory), bytearray()
+            self.on_cut(body, None)
+            return
+        self._file.close()
+        path, self._file = self._file.name, None
+        self.on_cut(b"", path)
 
     def discard(self) -> None:
         if self._file is not None:
@@ -138,9 +167,25 @@ class _SpoolingAgent(_ScrapyAgent):
             value.decode("latin-1").strip().lower()
             for value in txresponse.headers.getRawHeaders(b"Content-Encoding", [])
         ]
+        limit = int(request.meta.get("download_maxsize", self._maxsize) or 0)
+        version = txresponse.version
+
+        def cut(body: bytes, body_file: str | None) -> None:
+            headers = self._headers_from_twisted_response(txresponse)
+            request.meta[CUT_META] = CutDownload(
+                status=txresponse.code,
+                protocol=f"{version[0].decode()}/{version[1]}.{version[2]}",
+                headers=[(name, value) for name, values in headers.items() for value in values],
+                body=body,
+                body_file=body_file,
+                limit=limit,
+            )
+
+        if limit and txresponse.length != UNKNOWN_LENGTH and txresponse.length > limit:
+            cut(b"", None)  # Scrapy refuses it from its Content-Length, before any body
 
         def deliver_to_spool(reader: Any) -> None:
-            reader._bodybuf = BodySpool(request, self._directory, self._threshold, encoding)
+            reader._bodybuf = BodySpool(request, self._directory, self._threshold, encoding, cut)
             deliver(reader)
 
         txresponse.deliverBody = deliver_to_spool
