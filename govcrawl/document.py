@@ -45,6 +45,9 @@ class SpooledBody:
     content_encoding: tuple[str, ...] = ()
 
 
+CAPTURE_STARTED_META = "govcrawl_capture_started"
+"""`request.meta` key: when the download handler sent the request (seconds since the epoch),
+the instant WARC 1.1 dates the exchange's records by."""
 CUT_META = "govcrawl_cut"
 """`request.meta` key under which the download handler leaves a `CutDownload`."""
 

@@ -28,6 +28,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -141,8 +142,18 @@ async def exchange_from_playwright(response: Any) -> tuple[str, HttpRequest, Htt
             body=body,
             ip_address=server["ipAddress"] if server else None,
             truncated=truncated,
+            captured_at=_request_started(request),
         ),
     )
+
+
+def _request_started(request: Any) -> datetime | None:
+    """When Chromium started the request (Playwright's `timing.startTime`, epoch ms)."""
+    try:
+        started = float(request.timing["startTime"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return datetime.fromtimestamp(started / 1000, UTC) if started > 0 else None
 
 
 def is_main_document(response: Any) -> bool:

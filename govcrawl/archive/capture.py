@@ -57,6 +57,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ from govcrawl.archive.writer import (
     metadata_body,
     payload_digest,
 )
-from govcrawl.document import SPOOLED_META, SpooledBody
+from govcrawl.document import CAPTURE_STARTED_META, SPOOLED_META, SpooledBody
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +172,14 @@ def http_response_from_scrapy(response: Response, request: Request) -> HttpRespo
         ip_address=str(response.ip_address) if response.ip_address else None,
         truncated=truncated,
         body_file=spooled.path if spooled else None,
+        captured_at=capture_started(request),
     )
+
+
+def capture_started(request: Request) -> datetime | None:
+    """When the download handler sent the request (`CAPTURE_STARTED_META`), if it said."""
+    started = request.meta.get(CAPTURE_STARTED_META)
+    return datetime.fromtimestamp(started, UTC) if isinstance(started, int | float) else None
 
 
 class WarcCaptureExtension:

@@ -19,7 +19,11 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from govcrawl.archive.capture import WarcCaptureExtension, http_request_from_scrapy
+from govcrawl.archive.capture import (
+    WarcCaptureExtension,
+    capture_started,
+    http_request_from_scrapy,
+)
 from govcrawl.archive.writer import HttpResponse
 from govcrawl.document import CUT_META, CutDownload
 
@@ -59,6 +63,7 @@ class CutDownloadMiddleware:
             protocol=cut.protocol,
             truncated="length",
             body_file=cut.body_file,
+            captured_at=capture_started(request),
         )
         try:
             extension.archive_exchange(

@@ -110,6 +110,9 @@ class HttpResponse:
     """WARC-Truncated reason ("disconnect", "length", …) when the body is incomplete."""
     body_file: str | None = None
     """A body too large for memory, in this file (then `body` is empty): copied, not loaded."""
+    captured_at: datetime | None = None
+    """When its capture began (the request went out): WARC 1.1's WARC-Date for the exchange,
+    which for a large or slow body can be seconds before the record is written. None: now."""
 
     def open_body(self) -> BinaryIO:
         """The body as a seekable stream, from memory or from `body_file`."""
@@ -252,7 +255,7 @@ class WarcFileWriter:
 
     def _write_exchange(self, url: str, request: HttpRequest, response: HttpResponse) -> dict:
         current = self._ensure_open()
-        date = self._date()
+        date = self._date(response.captured_at)
         response_id = self.id_factory()
         resp_warc = self._warc_headers(current, response_id, date, response)
         if response.truncated:
@@ -289,7 +292,7 @@ class WarcFileWriter:
         """
         with self._lock:
             current = self._ensure_open()
-            date = self._date()
+            date = self._date(response.captured_at)
             revisit_id = self.id_factory()
             warc_headers = self._warc_headers(current, revisit_id, date, response)
             warc_headers |= {
@@ -408,9 +411,9 @@ class WarcFileWriter:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _date(self) -> str:
-        now = self.clock().astimezone(UTC).replace(tzinfo=None)
-        return datetime_to_iso_date(now, use_micros=True)
+    def _date(self, at: datetime | None = None) -> str:
+        moment = (at or self.clock()).astimezone(UTC).replace(tzinfo=None)
+        return datetime_to_iso_date(moment, use_micros=True)
 
     def _write_resource(
         self, rec_type: str, refers_to: str, target_uri: str, body: bytes, content_type: str

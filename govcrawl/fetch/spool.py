@@ -23,6 +23,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from twisted.web.iweb import UNKNOWN_LENGTH
 
 from govcrawl.document import (
+    CAPTURE_STARTED_META,
     CUT_META,
     SPOOL_THRESHOLD,
     SPOOLED_META,
@@ -167,6 +169,8 @@ class _SpoolingAgent(_ScrapyAgent):
             value.decode("latin-1").strip().lower()
             for value in txresponse.headers.getRawHeaders(b"Content-Encoding", [])
         ]
+        # Scrapy has just set download_latency (request sent → headers received).
+        request.meta[CAPTURE_STARTED_META] = time.time() - request.meta.get("download_latency", 0)
         limit = int(request.meta.get("download_maxsize", self._maxsize) or 0)
         version = txresponse.version
 
