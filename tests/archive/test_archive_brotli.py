@@ -6,16 +6,13 @@ packaging failure leaves no half-written WACZ."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
 import pytest
 import wacz.main
+from local_site import LocalSite, crawl, run
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 
@@ -24,7 +21,6 @@ from govcrawl.archive.package import package_wacz
 from govcrawl.demo_farm.hostile import build_content
 from govcrawl.store.dataset import Dataset
 
-DRIVER = Path(__file__).parents[1] / "hostile" / "crawl_driver.py"
 REPORT = "/xxgk/ndbg/report.html"
 
 
@@ -34,22 +30,15 @@ def test_warcio_reads_brotli_with_scrapys_brotli() -> None:
     assert reader.read() == text
 
 
-class BrotliSite(ThreadingHTTPServer):
+class BrotliSite(LocalSite):
     def __init__(self) -> None:
         content = build_content(2024)
         self.report = content.pages[content.paths["waf_report"]].body
         self.accepted: list[str] = []
-        super().__init__(("127.0.0.1", 0), self.Handler)
+        super().__init__()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(LocalSite.Handler):
         server: BrotliSite
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet."""
 
         def do_GET(self) -> None:
             self.server.accepted.append(self.headers.get("Accept-Encoding", ""))
@@ -74,16 +63,9 @@ class BrotliSite(ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BrotliSite, Path]]:
-    site = BrotliSite()
-    threading.Thread(target=site.serve_forever, daemon=True).start()
     out = tmp_path_factory.mktemp("brotli")
-    try:
-        args = [sys.executable, str(DRIVER), str(out), f"generic={site.url}/xxgk/ndbg/"]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
-    finally:
-        site.shutdown()
-        site.server_close()
+    with BrotliSite().serving() as site:
+        crawl(out, f"generic={site.url}/xxgk/ndbg/")
     yield site, out
 
 
@@ -107,9 +89,7 @@ def test_brotli_records_are_stored_as_sent_and_replay(
         ]
     assert encodings and set(encodings) == {"br"}
     live = [r["text"] for r in Dataset(out).records()]
-    replay = [sys.executable, "-m", "govcrawl", "replay", str(out / "warc"), "--out", str(tmp_path)]
-    done = subprocess.run(replay, capture_output=True, text=True, timeout=240, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run("-m", "govcrawl", "replay", str(out / "warc"), "--out", str(tmp_path))
     assert [r["text"] for r in Dataset(tmp_path).records()] == live
 
 
@@ -118,9 +98,7 @@ def test_brotli_records_package_into_a_valid_wacz(
 ) -> None:
     _, out = crawled
     wacz = tmp_path / "run.wacz"
-    package = [sys.executable, "-m", "govcrawl", "package", str(out), "-o", str(wacz)]
-    done = subprocess.run(package, capture_output=True, text=True, timeout=240, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = run("-m", "govcrawl", "package", str(out), "-o", str(wacz))
     assert "WACZ valid" in done.stderr
 
 

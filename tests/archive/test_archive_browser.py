@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 import scrapy
 from archive_site import API_JSON, JS_PAGE, run_crawl, warcio_ok
+from local_site import serve
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
@@ -377,12 +377,8 @@ class WireHeaderHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def wire_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), WireHeaderHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(WireHeaderHandler) as url:
+        yield url
 
 
 def test_real_chromium_crawl_keeps_header_bytes_and_marks_a_body_it_dropped(

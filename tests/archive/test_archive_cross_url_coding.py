@@ -6,20 +6,16 @@ identical-payload revisit of the file, and must still read as the page: on a re-
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from local_site import LocalSite, crawl, run
 from warcio.archiveiterator import ArchiveIterator
 
 from govcrawl.store.dataset import Dataset
 
-DRIVER = Path(__file__).parents[1] / "hostile" / "crawl_driver.py"
 TITLE = "乙县人民政府2022年政府信息公开工作年度报告"
 PAGE = (
     f"<html><head><meta charset='utf-8'><title>{TITLE}</title></head><body><h1>{TITLE}</h1>"
@@ -29,20 +25,13 @@ PAGE = (
 PACKED = gzip.compress(PAGE, mtime=0)
 
 
-class TwoCodings(ThreadingHTTPServer):
+class TwoCodings(LocalSite):
     def __init__(self) -> None:
         self.conditional: list[str] = []
-        super().__init__(("127.0.0.1", 0), self.Handler)
+        super().__init__()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(LocalSite.Handler):
         server: TwoCodings
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet."""
 
         def do_GET(self) -> None:
             headers: list[tuple[str, str]]
@@ -75,24 +64,13 @@ class TwoCodings(ThreadingHTTPServer):
             self.wfile.write(body)
 
 
-def crawl(site: TwoCodings, out: Path) -> None:
-    starts = f"generic={site.url}/plain.gz|{site.url}/xxgk/ndbg/"
-    args = [sys.executable, str(DRIVER), str(out), starts, "-s", "CONCURRENT_REQUESTS=1"]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
 @pytest.fixture(scope="module")
 def twice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TwoCodings, Path]]:
-    site = TwoCodings()
-    threading.Thread(target=site.serve_forever, daemon=True).start()
     out = tmp_path_factory.mktemp("codings")
-    try:
-        crawl(site, out)
-        crawl(site, out)
-    finally:
-        site.shutdown()
-        site.server_close()
+    with TwoCodings().serving() as site:
+        starts = f"generic={site.url}/plain.gz|{site.url}/xxgk/ndbg/"
+        for _ in range(2):  # the second run is the re-crawl
+            crawl(out, starts, "CONCURRENT_REQUESTS=1")
     yield site, out
 
 
@@ -125,8 +103,6 @@ def test_replay_reads_the_page_as_its_own_headers_say(
     twice: tuple[TwoCodings, Path], tmp_path: Path
 ) -> None:
     _, out = twice
-    replay = [sys.executable, "-m", "govcrawl", "replay", str(out / "warc"), "--out", str(tmp_path)]
-    done = subprocess.run(replay, capture_output=True, text=True, timeout=240, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run("-m", "govcrawl", "replay", str(out / "warc"), "--out", str(tmp_path))
     texts = page_texts(tmp_path)
     assert texts and all("乙县人民政府办公室依照" in text for text in texts)

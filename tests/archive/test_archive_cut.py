@@ -4,37 +4,23 @@ bytes received, past the spool threshold so from the spool file). The error row 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from archive_site import warcio_ok
+from local_site import LocalSite, crawl
 from warcio.archiveiterator import ArchiveIterator
 
 from govcrawl.store.dataset import Dataset
 
-DRIVER = Path(__file__).parents[1] / "hostile" / "crawl_driver.py"
 LIMIT = 1_000_000
 BIG = 3 * LIMIT
 
 
-class BigFiles(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), self.Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    class Handler(BaseHTTPRequestHandler):
+class BigFiles(LocalSite):
+    class Handler(LocalSite.Handler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet."""
 
         def do_GET(self) -> None:
             if self.path == "/robots.txt":
@@ -65,18 +51,10 @@ class BigFiles(ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def cut_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    site = BigFiles()
-    threading.Thread(target=site.serve_forever, daemon=True).start()
     out = tmp_path_factory.mktemp("cut")
-    try:
+    with BigFiles().serving() as site:
         starts = f"generic={site.url}/declared.pdf|{site.url}/streamed.pdf"
-        args = [sys.executable, str(DRIVER), str(out), starts]
-        args += ["-s", f"DOWNLOAD_MAXSIZE={LIMIT}", "-s", "GOVCRAWL_SPOOL_THRESHOLD=100000"]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
-    finally:
-        site.shutdown()
-        site.server_close()
+        crawl(out, starts, f"DOWNLOAD_MAXSIZE={LIMIT}", "GOVCRAWL_SPOOL_THRESHOLD=100000")
     yield site.url, out
 
 

@@ -3,33 +3,25 @@ body that takes a while to arrive is dated by its request, before its first byte
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from local_site import LocalSite, crawl
 from warcio.archiveiterator import ArchiveIterator
 
-DRIVER = Path(__file__).parents[1] / "hostile" / "crawl_driver.py"
 
-
-class SlowFile(ThreadingHTTPServer):
+class SlowFile(LocalSite):
     """Sends a PDF in pieces over about two seconds; notes when the request came and when the
     last byte went."""
 
     def __init__(self) -> None:
         self.asked = 0.0
         self.done = 0.0
-        super().__init__(("127.0.0.1", 0), self.Handler)
+        super().__init__()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(LocalSite.Handler):
         server: SlowFile
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet."""
 
         def do_GET(self) -> None:
             if self.path == "/robots.txt":
@@ -51,16 +43,9 @@ class SlowFile(ThreadingHTTPServer):
 
 
 def test_a_slow_body_is_dated_by_its_request(tmp_path: Path) -> None:
-    site = SlowFile()
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{site.server_address[1]}/slow.pdf"
-        args = [sys.executable, str(DRIVER), str(tmp_path), f"generic={url}"]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=240, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
-    finally:
-        site.shutdown()
-        site.server_close()
+    with SlowFile().serving() as site:
+        url = f"{site.url}/slow.pdf"
+        crawl(tmp_path, f"generic={url}")
     [warc] = (tmp_path / "warc").glob("*.warc.gz")
     with warc.open("rb") as stream:
         dates = {
