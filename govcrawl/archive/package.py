@@ -82,11 +82,20 @@ def _wacz_index_without_not_modified() -> Iterator[None]:
 
 
 def write_cdxj(warc: Path) -> Path:
-    """`NAME.warc.gz` → sorted `NAME.cdxj` beside it (response, revisit, resource, metadata)."""
+    """`NAME.warc.gz` → sorted `NAME.cdxj` beside it (response, revisit, resource, metadata).
+
+    Written under a hidden name and renamed when complete: pywb loads every `*.cdxj` in a
+    folder, and a half-written one (a full disk, a kill) would hide captures without a word.
+    """
     name = warc.name.removesuffix(".gz").removesuffix(".warc")
     output = warc.with_name(f"{name}.cdxj")
+    partial = output.with_name(f".{output.name}.{os.getpid()}.part")
     records = ",".join(CDXJ_RECORDS)
-    ReplayCDXJIndexer(str(output), [str(warc)], sort=True, records=records).process_all()
+    try:
+        ReplayCDXJIndexer(str(partial), [str(warc)], sort=True, records=records).process_all()
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
     return output
 
 

@@ -125,7 +125,14 @@ def recover(path: str | Path) -> Path:
         os.fsync(handle.fileno())
     final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
     os.replace(path, final)
-    write_cdxj(final)
+    try:
+        write_cdxj(final)
+    except OSError as exc:  # the WARC is recovered; only its index is missing
+        logger.warning(
+            "%s: recovered, but its .cdxj index was not written (%s); `govcrawl package` writes it",
+            final,
+            exc,
+        )
     return final
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import logging
@@ -134,6 +135,31 @@ def test_a_recovered_file_gets_its_cdxj(open_file: Path) -> None:
     indexed = {(e["url"], int(e["offset"])) for e in entries if "status" in e}  # HTTP ones
     assert indexed == set(response_offsets(fixed))
     assert len(indexed) == 5
+
+
+class FullDiskIndexer:
+    """A CDXJ indexer that writes a line of its output, then finds the disk full."""
+
+    def __init__(self, output: str, *args: object, **kwargs: object) -> None:
+        self.output = output
+
+    def process_all(self) -> None:
+        Path(self.output).write_text("com,x)/ 2026")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_while_indexing_leaves_the_file_recovered_and_no_half_index(
+    open_file: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The WARC is closed before its index is written: saying "not recovered" then would
+    send the user to recover a file that no longer exists, and a half `.cdxj` in the
+    folder would hide captures from pywb."""
+    monkeypatch.setattr("govcrawl.archive.package.ReplayCDXJIndexer", FullDiskIndexer)
+    with caplog.at_level(logging.WARNING, logger="govcrawl.archive.recover"):
+        fixed = recover(open_file)
+    assert warcio_ok(fixed) and not open_file.exists()
+    assert [p.name for p in fixed.parent.iterdir()] == [fixed.name]
+    assert "recovered, but its .cdxj index was not written" in caplog.text
 
 
 def response_offsets(path: Path) -> list[tuple[str, int]]:
