@@ -19,7 +19,9 @@ are as Chromium reports them (lower case over HTTP/2), HTTP/2 pseudo-headers are
 the protocol is recorded as HTTP/1.1 because Playwright does not expose the version. Header
 values are stored as the bytes the server sent (see `_wire_bytes`). A body the browser does not
 hand over (Chromium keeps none over about 16 MB) is stored empty with `WARC-Truncated`, counted
-as `govcrawl/warc_playwright_body_missing`, never as a complete empty answer.
+as `govcrawl/warc_playwright_body_missing`, never as a complete empty answer. Redirect bodies
+(the "Moved" pages servers send with a 302) are never kept by Chromium: a redirect that declared
+one is stored the same way, counted as `govcrawl/warc_playwright_redirect_body_dropped`.
 """
 
 from __future__ import annotations
@@ -85,18 +87,20 @@ keep the body for us. So only "unspecified" is true."""
 def _body_expected(response: Any, headers: list[tuple[bytes, bytes]]) -> bool:
     """Whether a server sent a body the browser should have handed over.
 
-    Redirects never have a retrievable body in Chromium (it drops them while following), and
     HEAD requests, 1xx/204/304 answers and an explicit `Content-Length: 0` have none on the
     wire.
     """
     status = response.status
     if response.request.method == "HEAD" or status < 200 or status in (204, 304):
         return False
-    if 300 <= status < 400 and any(name.lower() == b"location" for name, _ in headers):
-        return False
     return not any(
         name.lower() == b"content-length" and value.strip() == b"0" for name, value in headers
     )
+
+
+def _is_redirect(response: Any, headers: list[tuple[bytes, bytes]]) -> bool:
+    """A redirect Chromium follows: it drops the body while following, so none is ever kept."""
+    return 300 <= response.status < 400 and any(name.lower() == b"location" for name, _ in headers)
 
 
 async def exchange_from_playwright(response: Any) -> tuple[str, HttpRequest, HttpResponse]:
@@ -115,7 +119,8 @@ async def exchange_from_playwright(response: Any) -> tuple[str, HttpRequest, Htt
         if _body_expected(response, wire_headers):
             truncated = BODY_MISSING
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            logger.warning(
+            log = logger.debug if _is_redirect(response, wire_headers) else logger.warning
+            log(
                 "browser did not hand over the body of %s (%s); archived with WARC-Truncated: %s",
                 url,
                 reason,
@@ -177,7 +182,9 @@ async def archive_response(
         return None  # answered from the crawl's memory: the first copy is archived already
     url, request, http_response = await exchange_from_playwright(response)
     if http_response.truncated == BODY_MISSING:
-        extension.crawler.stats.inc_value("govcrawl/warc_playwright_body_missing")
+        redirect = _is_redirect(response, http_response.headers)
+        lost = "redirect_body_dropped" if redirect else "body_missing"
+        extension.crawler.stats.inc_value(f"govcrawl/warc_playwright_{lost}")
     return extension.archive_exchange(url, request, http_response, spider)
 
 

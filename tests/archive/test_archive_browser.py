@@ -288,10 +288,35 @@ def test_a_body_the_browser_did_not_hand_over_is_marked_truncated(
     assert blob in warning.getMessage() and "evicted" in warning.getMessage()
 
 
+def test_a_redirect_body_chromium_dropped_is_marked_truncated_without_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chromium never keeps the "Moved" page a server sends with a 302; stored as a complete
+    empty answer, the record would claim the server sent nothing."""
+    crawler, extension = make_extension(tmp_path)
+    handler = playwright_page_event_handlers(crawler)["response"]
+    frame = SimpleNamespace(parent_frame=None)
+    headers = [("location", "/next.html"), ("content-length", "162")]
+    moved = BodylessResponse(FakeRequest("http://portal.example/old.html"), frame, 302, headers)
+    with caplog.at_level(logging.WARNING, logger="govcrawl.archive.browser"):
+        asyncio.run(handler(moved))
+    extension.spider_closed(crawler.spider)
+    (path,) = extension.writer.files
+    assert warcio_ok(path)
+    with path.open("rb") as stream:
+        (record,) = [r for r in ArchiveIterator(stream) if r.rec_type == "response"]
+        assert record.rec_headers.get_header("WARC-Truncated") == "unspecified"
+        assert record.http_headers.get_statuscode() == "302"
+        assert record.http_headers.get_header("Location") == "/next.html"
+    assert crawler.stats.get_value("govcrawl/warc_playwright_redirect_body_dropped") == 1
+    assert crawler.stats.get_value("govcrawl/warc_playwright_body_missing") is None
+    assert not caplog.records  # every redirect would warn: followed redirects are routine
+
+
 @pytest.mark.parametrize(
     ("method", "status", "headers"),
     [
-        ("GET", 302, [("location", "/next.html"), ("content-length", "5")]),
+        ("GET", 302, [("location", "/next.html"), ("content-length", "0")]),
         ("GET", 304, [("etag", '"v1"')]),
         ("GET", 204, []),
         ("HEAD", 200, [("content-length", "5000")]),
