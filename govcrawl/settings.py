@@ -119,6 +119,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Playwright pages get a crawl-wide cache of static files (Chromium's own is off under
     # scrapy-playwright's routing): shared scripts and styles are fetched once per crawl.
     "govcrawl.fetch.browser_cache.BrowserCacheMiddleware": 965,
+    # Only with scrapy-redis's SCHEDULER: the per-host limits hold across all workers. Last
+    # before the downloader, so a request holds its host lease only while it is downloaded.
+    "govcrawl.fetch.shared_politeness.SharedHostLimit": 990,
 }
 SPIDER_MIDDLEWARES = {
     # Last to see a callback's output: one `metadata` record per page (outlinks, reports).

@@ -33,6 +33,11 @@ from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet import task
 
 
+def uses_shared_queue(scheduler: str | type | None) -> bool:
+    """Whether a `SCHEDULER` setting is scrapy-redis's (or built on it): a shared queue."""
+    return bool(scheduler) and issubclass(load_object(scheduler), RedisScheduler)
+
+
 class SharedQueueWorkers:
     """Extension: keep an idle worker open while its shared queue's crawl goes on elsewhere."""
 
@@ -50,8 +55,7 @@ class SharedQueueWorkers:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedQueueWorkers:
         settings = crawler.settings
-        scheduler = settings.get("SCHEDULER")
-        if not scheduler or not issubclass(load_object(scheduler), RedisScheduler):
+        if not uses_shared_queue(settings.get("SCHEDULER")):
             raise NotConfigured  # no message: Scrapy would log every ordinary crawl as a warning
         beat = settings.getfloat("GOVCRAWL_SHARED_QUEUE_BEAT", 1.0)
         grace = settings.getfloat("GOVCRAWL_SHARED_QUEUE_GRACE", 5.0)

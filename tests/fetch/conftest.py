@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+import redis
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 
 from govcrawl.fetch.base import ReportSpider
@@ -56,6 +62,34 @@ def requests_of(results: Any) -> list[Request]:
 
 def items_of(results: Any) -> list[dict]:
     return [r for r in results if isinstance(r, dict)]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A `redis-server` of the test module's own on 127.0.0.1 (scrapy-redis workers)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [
+            *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--dir", str(folder)),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 __all__ = ["TextResponse", "html", "items_of", "make_spider", "raw", "requests_of"]

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,33 +27,6 @@ from govcrawl.fetch.shared_queue import SharedQueueWorkers
 from tests.fetch.test_farm_crawl import expected_copies
 
 PORTAL = "demo_trs_city"
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(
-        [
-            *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
-            *("--save", "", "--appendonly", "no", "--dir", str(folder)),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    try:
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +120,9 @@ def test_a_killed_worker_stops_counting(
             break
         time.sleep(0.05)
     os.kill(killed.pid, signal.SIGKILL)
-    killed.communicate()
+    # asked before reaping it: its pipes may stay open a while in its clean-stage workers
     assert client.keys(f"{PORTAL}:workers:*"), "the killed worker's key outlives it a while"
+    killed.communicate()
     survivor = worker(tmp_path / "survivor", manifest, redis_url)
     finished(survivor)
     assert "'finish_reason': 'finished'" in (tmp_path / "survivor" / "crawl.log").read_text()
