@@ -74,11 +74,9 @@ def source_from_file(path: str | Path) -> Source:
         content_type = FORMAT_TYPES.get(sniff_format(stream, names=[path.name]))
     kind = "portal" if content_type == "text/html" else "attachment"
     size = path.stat().st_size
-    spooled, digest = None, None
-    if size > SPOOL_THRESHOLD:
-        spooled = SpooledBody(path=str(path), size=size)
-        with path.open("rb") as stream:
-            digest = payload_digest(stream)
+    spooled = SpooledBody(path=str(path), size=size) if size > SPOOL_THRESHOLD else None
+    with path.open("rb") as stream:  # the digest a WARC copy of these bytes carries
+        digest = payload_digest(stream)
     return Source(
         url=path.as_uri(),
         body=b"" if spooled else path.read_bytes(),

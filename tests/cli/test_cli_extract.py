@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from govcrawl.archive.writer import payload_digest
 from govcrawl.demo_farm.render import render_docx
 from govcrawl.demo_farm.reports import generate_reports
 from govcrawl.process import process_source, source_from_file
@@ -34,6 +36,8 @@ def test_extract_prints_a_record_per_file(tmp_path: Path) -> None:
     assert first["tables"] == report.tables
     assert second["source"]["format"] == "txt" and second["year"] == 2020
     assert first == process_source(source_from_file(docx))
+    # as a WARC copy of the same bytes would carry it, whatever the file's size
+    assert first["source"]["payload_digest"] == payload_digest(io.BytesIO(docx.read_bytes()))
 
 
 def test_extract_reports_a_broken_file_and_goes_on(tmp_path: Path) -> None:
