@@ -19,6 +19,7 @@ import pytest
 import scrapy
 from archive_site import API_JSON, JS_PAGE, run_crawl, warcio_ok
 from local_site import serve
+from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
@@ -265,24 +266,34 @@ class BodylessResponse(FakeResponse):
         )
 
 
-def test_a_body_the_browser_did_not_hand_over_is_marked_truncated(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def archive_bodyless(
+    tmp_path: Path, url: str, status: int, headers: list[tuple[str, str]]
+) -> tuple[Crawler, Any, Any, bytes]:
+    """Archive a response whose body Chromium no longer has through the page's handler:
+    (crawler, WARC headers, HTTP headers, stored body) of the response record written."""
     crawler, extension = make_extension(tmp_path)
     handler = playwright_page_event_handlers(crawler)["response"]
     frame = SimpleNamespace(parent_frame=None)
-    blob = "http://portal.example/files/scan.bin"
-    lost = BodylessResponse(FakeRequest(blob), frame, headers=[("content-length", "31457280")])
-    with caplog.at_level(logging.WARNING, logger="govcrawl.archive.browser"):
-        asyncio.run(handler(lost))
+    asyncio.run(handler(BodylessResponse(FakeRequest(url), frame, status, headers)))
     extension.spider_closed(crawler.spider)
     (path,) = extension.writer.files
     assert warcio_ok(path)
     with path.open("rb") as stream:
         (record,) = [r for r in ArchiveIterator(stream) if r.rec_type == "response"]
-        assert record.rec_headers.get_header("WARC-Truncated") == "unspecified"
-        assert record.http_headers.get_header("X-Archive-Orig-Content-Length") == "31457280"
-        assert record.content_stream().read() == b""
+        return crawler, record.rec_headers, record.http_headers, record.content_stream().read()
+
+
+def test_a_body_the_browser_did_not_hand_over_is_marked_truncated(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blob = "http://portal.example/files/scan.bin"
+    with caplog.at_level(logging.WARNING, logger="govcrawl.archive.browser"):
+        crawler, warc, http, body = archive_bodyless(
+            tmp_path, blob, 200, [("content-length", "31457280")]
+        )
+    assert warc.get_header("WARC-Truncated") == "unspecified"
+    assert http.get_header("X-Archive-Orig-Content-Length") == "31457280"
+    assert body == b""
     assert crawler.stats.get_value("govcrawl/warc_playwright_body_missing") == 1
     (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert blob in warning.getMessage() and "evicted" in warning.getMessage()
@@ -293,21 +304,13 @@ def test_a_redirect_body_chromium_dropped_is_marked_truncated_without_a_warning(
 ) -> None:
     """Chromium never keeps the "Moved" page a server sends with a 302; stored as a complete
     empty answer, the record would claim the server sent nothing."""
-    crawler, extension = make_extension(tmp_path)
-    handler = playwright_page_event_handlers(crawler)["response"]
-    frame = SimpleNamespace(parent_frame=None)
     headers = [("location", "/next.html"), ("content-length", "162")]
-    moved = BodylessResponse(FakeRequest("http://portal.example/old.html"), frame, 302, headers)
     with caplog.at_level(logging.WARNING, logger="govcrawl.archive.browser"):
-        asyncio.run(handler(moved))
-    extension.spider_closed(crawler.spider)
-    (path,) = extension.writer.files
-    assert warcio_ok(path)
-    with path.open("rb") as stream:
-        (record,) = [r for r in ArchiveIterator(stream) if r.rec_type == "response"]
-        assert record.rec_headers.get_header("WARC-Truncated") == "unspecified"
-        assert record.http_headers.get_statuscode() == "302"
-        assert record.http_headers.get_header("Location") == "/next.html"
+        crawler, warc, http, _ = archive_bodyless(
+            tmp_path, "http://portal.example/old.html", 302, headers
+        )
+    assert warc.get_header("WARC-Truncated") == "unspecified"
+    assert (http.get_statuscode(), http.get_header("Location")) == ("302", "/next.html")
     assert crawler.stats.get_value("govcrawl/warc_playwright_redirect_body_dropped") == 1
     assert crawler.stats.get_value("govcrawl/warc_playwright_body_missing") is None
     assert not caplog.records  # every redirect would warn: followed redirects are routine
