@@ -17,6 +17,7 @@ from lxml import etree
 
 from govcrawl.clean.grid import GridBuilder
 from govcrawl.clean.sniff import as_stream
+from govcrawl.clean.text import superscript
 from govcrawl.document import Block, Cell, Paragraph, Table
 
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
@@ -26,14 +27,28 @@ class DocxError(ValueError):
     """The payload is not a readable DOCX package."""
 
 
+def _raised(node: etree._Element) -> bool:
+    """True for text in a run formatted superscript (`<w:vertAlign w:val="superscript"/>`)."""
+    run = node.getparent()
+    if run is None or run.tag != qn("w:r"):
+        return False
+    align = run.find(f"{qn('w:rPr')}/{qn('w:vertAlign')}")
+    return align is not None and align.get(qn("w:val")) == "superscript"
+
+
 def _text(el: etree._Element) -> str:
-    """Text of a paragraph or cell: runs joined, one newline between paragraphs."""
+    """Text of a paragraph or cell: runs joined, one newline between paragraphs.
+
+    A superscript run (a footnote mark after a number) is written in superscript characters,
+    so that it does not become a digit of the number.
+    """
     paragraphs = el.iter(qn("w:p")) if el.tag != qn("w:p") else [el]
     lines = []
     for p in paragraphs:
         parts = []
         for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-            parts.append(_RUN_TEXT.get(node.tag, node.text or ""))
+            text = _RUN_TEXT.get(node.tag, node.text or "")
+            parts.append(superscript(text) if _raised(node) else text)
         lines.append("".join(parts))
     return "\n".join(lines)
 

@@ -18,9 +18,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from govcrawl.clean.grid import GridBuilder, norm_space
-from govcrawl.clean.noise import chrome_rule, is_preview_marker, strip_chrome
-from govcrawl.clean.text import is_value
+from govcrawl.clean.noise import chrome_rule, strip_chrome
+from govcrawl.clean.text import is_value, preview_marked, superscript
 from govcrawl.document import Block, Paragraph, Table
+from govcrawl.fetch.recognize import classify_title
 
 _BLOCK_TAGS = frozenset(
     [
@@ -62,6 +63,7 @@ _MARKER = "GOVCRAWLTABLE{:04d}"
 _MARKER_RE = re.compile(r"GOVCRAWLTABLE(\d{4})")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SUPER_STYLE = re.compile(r"vertical-align\s*:\s*super", re.I)
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|－|-\s)\s*")
 _DOC_LINK = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|zip|rar)\b|附件", re.I)
 NAV_LINK_MAX = 20
@@ -85,12 +87,25 @@ def parse_html(text: str) -> etree._Element:
         return lxml_html.document_fromstring("<html><body></body></html>")
 
 
+def is_superscript(el: etree._Element) -> bool:
+    """A <sup>, or an element styled `vertical-align: super` (Word's HTML export)."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    return tag == "sup" or bool(_SUPER_STYLE.search(el.get("style") or ""))
+
+
 def element_text(el: etree._Element) -> str:
-    """Text of `el` with a newline at every block boundary and <br>, nothing else lost."""
+    """Text of `el` with a newline at every block boundary and <br>, nothing else lost.
+
+    Superscript text is written in superscript characters (`35<sup>2</sup>` → `35²`), so a
+    footnote mark stays a mark instead of becoming a digit of the number it follows.
+    """
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        if tag and is_superscript(node):
+            parts.append(superscript("".join(node.itertext())))
+            return
         block = tag.lower() in _BLOCK_TAGS
         if block:
             parts.append("\n")
@@ -198,7 +213,9 @@ def take_tables(root: etree._Element) -> list[Table]:
 
 
 def page_title(root: etree._Element) -> str | None:
-    """The report title: <h1> or a title-classed element that agrees with <title>, else <title>."""
+    """The report title: <h1> or a title-classed element that agrees with <title>; else, when
+    <title> names no report (a site or column name) and such a heading does, that heading;
+    else <title>."""
     head_title = norm_space(" ".join(root.xpath("//title//text()")))
     candidates = [
         norm_space(element_text(el))
@@ -211,6 +228,10 @@ def page_title(root: etree._Element) -> str | None:
     for cand in sorted(candidates, key=len, reverse=True):
         if head_title and (cand in head_title or head_title.startswith(cand[:10])):
             return cand
+    if classify_title(head_title) != "annual_report":
+        reports = [c for c in candidates if classify_title(c) == "annual_report"]
+        if reports:
+            return reports[0]
     if head_title:
         parts = [p for p in _TITLE_SPLIT.split(head_title) if p]
         return parts[0] if parts else head_title
@@ -253,17 +274,14 @@ def _link_texts(root: etree._Element) -> set[str]:
     return {t for t in texts if t and len(t) <= NAV_LINK_MAX and not _DOC_LINK.search(t)}
 
 
-def _blocks(text: str, tables: list[Table], nav: set[str]) -> tuple[list[Block], bool]:
+def _blocks(text: str, tables: list[Table], nav: set[str]) -> list[Block]:
     """Paragraphs of `text` with each table marker replaced by its table."""
     blocks: list[Block] = []
     pending: list[str] = []
-    truncated = False
     used: set[int] = set()
 
     def flush() -> None:
-        nonlocal truncated
-        lines, cut = strip_chrome(pending)
-        truncated = truncated or cut
+        lines, _ = strip_chrome(pending)
         blocks.extend(Paragraph(norm_space(line)) for line in lines if line not in nav)
         pending.clear()
 
@@ -289,24 +307,21 @@ def _blocks(text: str, tables: list[Table], nav: set[str]) -> tuple[list[Block],
             continue
         later = [k for k, b in enumerate(blocks) if any(b is tables[j] for j in used if j > i)]
         blocks.insert(later[0] if later else len(blocks), tables[i])
-    return blocks, truncated
-
-
-def _preview_marked(root: etree._Element) -> bool:
-    """True when any text node is a preview-truncation marker (trafilatura may drop them)."""
-    return any(is_preview_marker(piece) for piece in root.itertext() if piece.strip())
+    return blocks
 
 
 def iter_html_blocks(text: str) -> tuple[list[Block], str | None, bool]:
     """(blocks, title, preview_truncated?) for decoded HTML `text`."""
     root = parse_html(text)
     _drop_invisible(root)
-    marked = _preview_marked(root)
+    nodes = list(root.itertext())  # before trafilatura, which may drop the preview markers
     title = page_title(root)
     tables = take_tables(root)
     nav = _link_texts(root)
-    blocks, truncated = _blocks(_main_text(root), tables, nav)
+    main = _main_text(root)
+    blocks = _blocks(main, tables, nav)
+    truncated = preview_marked([*nodes, *main.splitlines()])
     head = [b.text for b in blocks[:3] if isinstance(b, Paragraph)]
     if title and not any(title in text for text in head):
         blocks.insert(0, Paragraph(title))
-    return blocks, title, truncated or marked
+    return blocks, title, truncated

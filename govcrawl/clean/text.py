@@ -26,13 +26,17 @@ the layout unambiguous (`_spread_three_row_header`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from govcrawl.clean.grid import GridBuilder, norm_space
-from govcrawl.clean.noise import chrome_rule, strip_chrome
+from govcrawl.clean.noise import chrome_rule, is_preview_marker, strip_chrome
 from govcrawl.document import Block, Paragraph, Table
 
-VALUE = re.compile(r"^(?:[+\-−]?\d[\d,]*(?:\.\d+)?%?|[/／\-—–－]|无)$")
+VALUE = re.compile(r"^(?:[+\-−–－]?\d[\d,]*(?:\.\d+)?%?[*※¹²³⁰⁴-⁹①-⑳]*|[/／\-—–－]|无)$")
+"""A table value cell: a number (signed with any minus look-alike, a footnote mark after it)
+or a null token."""
+_PAGE_COUNTER = re.compile(r"(\d+)\s*/\s*(\d+)")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _LEVELS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^[一二三四五六七八九十]+[、.．]"),
@@ -58,6 +62,39 @@ def split_row(line: str) -> list[str] | None:
     if filled == 0 or (filled < 2 and len(cells) < 3):
         return None
     return cells
+
+
+_SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+
+
+def superscript(text: str) -> str:
+    """`text` as it was set, raised: digits and signs in their superscript characters.
+
+    HTML and DOCX mark a footnote reference by position only (`35<sup>2</sup>`); flattened to
+    plain characters it would become part of the number (352). Superscript characters keep
+    it a mark that the extractor can set aside. Characters without a superscript form stay.
+    """
+    return text.translate(_SUPERSCRIPT)
+
+
+def preview_marked(lines: Iterable[str]) -> bool:
+    """True when `lines` mark a doc-share preview: a marker such as 免费阅读已结束, or page
+    counters (`1 / 6`) that stop short of their last page.
+
+    A counter that reaches its last page (a portal's pager `1/1`, or every page of a full copy
+    numbered `k / n`) shows the whole document, so it is no sign of truncation.
+    """
+    counters: list[tuple[int, int]] = []
+    for line in lines:
+        if not line.strip() or not is_preview_marker(line):
+            continue
+        counter = _PAGE_COUNTER.fullmatch(line.strip())
+        if counter is None:
+            return True
+        page, pages = int(counter.group(1)), int(counter.group(2))
+        if 0 < page <= pages:
+            counters.append((page, pages))
+    return bool(counters) and max(p for p, _ in counters) < max(n for _, n in counters)
 
 
 def is_value(text: str) -> bool:
@@ -328,12 +365,9 @@ def text_blocks(text: str) -> tuple[list[Block], str | None, bool]:
     blocks: list[Block] = []
     table_rows: list[list[str]] = []
     paragraph_lines: list[str] = []
-    truncated = False
 
     def flush_paragraphs() -> None:
-        nonlocal truncated
-        lines, cut = strip_chrome(paragraph_lines)
-        truncated = truncated or cut
+        lines, _ = strip_chrome(paragraph_lines)
         blocks.extend(Paragraph(line) for line in lines)
         paragraph_lines.clear()
 
@@ -347,9 +381,7 @@ def text_blocks(text: str) -> tuple[list[Block], str | None, bool]:
     for line in text.splitlines():
         if not line.strip():
             continue  # blank lines neither end a table nor make a paragraph
-        rule = chrome_rule(line)
-        if rule is not None:
-            truncated = truncated or rule.preview
+        if chrome_rule(line) is not None:
             continue
         cells = split_row(line)
         if cells is None:
@@ -363,4 +395,4 @@ def text_blocks(text: str) -> tuple[list[Block], str | None, bool]:
     title = next((b.text for b in blocks if isinstance(b, Paragraph)), None)
     if title is not None and len(title) > 80:
         title = None
-    return blocks, title, truncated
+    return blocks, title, preview_marked(text.splitlines())

@@ -9,10 +9,10 @@ template's column order only when positions demonstrably do not line up (text-de
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from govcrawl.document import Cell, Table
-from govcrawl.extract.labels import is_blank, is_value_text, lookup
+from govcrawl.extract.labels import declared_unit, is_blank, is_value_text, lookup, with_unit
 
 
 def row_cells(grid: list[list[Cell | None]], r: int) -> list[Cell]:
@@ -55,11 +55,39 @@ def match_stacked(texts: Sequence[str], index: dict[str, str]) -> str | None:
 
 @dataclass
 class DataRow:
-    """A row whose label names a template row, with the cells to its right."""
+    """A row whose label names a template row, with the cells to its right.
+
+    A value cell that reads neither as a number nor as a null token (`约3`, `见附件`) stands in
+    `values` as a blank cell at its place, so the row's other values keep their columns, and
+    is listed in `unreadable` so that the record can say a value was there and not read.
+    """
 
     key: str
     label: Cell
     values: list[Cell]
+    unreadable: list[Cell] = field(default_factory=list)
+
+
+def _header_unit(grid: list[list[Cell | None]], r: int, cell: Cell) -> str | None:
+    """The money unit declared by the nearest header cell above `cell`'s column."""
+    column = [row[cell.col] for row in grid[:r]]
+    if not any(head is not None and "元" in head.text for head in column):
+        return None  # no money unit above: spare reading every value cell on the way up
+    for above in range(r - 1, -1, -1):
+        head = grid[above][cell.col]
+        if head is None or head is cell or is_value_text(head.text):
+            continue
+        return declared_unit(head.text)
+    return None
+
+
+def _value_cell(grid: list[list[Cell | None]], r: int, cell: Cell) -> Cell:
+    """`cell` as `parse_value` must read it: carrying the money unit its column header
+    declares (`本年收费金额（单位：元）` over `3500`) when it writes none itself."""
+    unit = _header_unit(grid, r, cell)
+    if unit is None:
+        return cell
+    return replace(cell, text=with_unit(cell.text, unit))
 
 
 def split_row(grid: list[list[Cell | None]], r: int, index: dict[str, str]) -> DataRow | None:
@@ -67,9 +95,9 @@ def split_row(grid: list[list[Cell | None]], r: int, index: dict[str, str]) -> D
 
     Only cells starting in row `r` count: a label spanning down from above is a group label
     (（三）不予公开), or a span a cleaner guessed wrongly, never this row's own label.
-    A row qualifies only if its value cells all read as numbers/null and at least one is not
-    blank, which keeps header rows (whose labels may coincide with row labels, e.g. 其他, 总计)
-    out.
+    A row qualifies only if at least one of its value cells reads as a number, which keeps
+    header rows (whose labels may coincide with row labels, e.g. 其他, 总计) out; a value
+    cell that cannot be read costs only its own value (`DataRow.unreadable`), not the row.
     """
     cells = [c for c in row_cells(grid, r) if c.row == r]
     for i in range(len(cells) - 1, -1, -1):
@@ -77,10 +105,19 @@ def split_row(grid: list[list[Cell | None]], r: int, index: dict[str, str]) -> D
         if is_value_text(cell.text):
             continue
         key = lookup(index, cell.text)
-        values = cells[i + 1 :]
-        if key is None or not values or all(is_blank(v.text) for v in values):
+        if key is None:
+            continue
+        values: list[Cell] = []
+        unreadable: list[Cell] = []
+        for value in cells[i + 1 :]:
+            if is_value_text(value.text):
+                values.append(_value_cell(grid, r, value))
+            else:
+                unreadable.append(value)
+                values.append(replace(value, text=""))
+        if all(is_blank(v.text) for v in values):
             return None
-        return DataRow(key=key, label=cell, values=values)
+        return DataRow(key=key, label=cell, values=values, unreadable=unreadable)
     return None
 
 

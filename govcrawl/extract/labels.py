@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from decimal import Decimal
 
 NULL_TOKENS = frozenset({"", "/", "-", "—", "——", "--", "－", "\\", "无", "─"})
 """Cell texts the spec defines as null (blank, '/', '-', '—', '无') plus dash look-alikes."""
@@ -24,8 +25,10 @@ _NUMBERING = re.compile(
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _PUNCT = re.compile(r"[“”\"'‘’「」『』、,。:;]")
 _WS = re.compile(r"\s+")
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_CN_YEAR = re.compile("[〇零一二三四五六七八九]{4}(?=年)")
+_CN_DIGITS = str.maketrans("〇○◯零ＯO一二三四五六七八九", "000000123456789")
+_CN_YEAR = re.compile("(?=[〇○◯零ＯO]*[一二三四五六七八九])[〇○◯零ＯO一二三四五六七八九]{4}(?=年)")
+"""A year in Chinese numerals; the zero is written 〇, 零, or with look-alikes typed in its
+place: the circles ○ (U+25CB) and ◯, the letter O (full-width or, after NFKC, ASCII)."""
 
 
 def normalise(text: str) -> str:
@@ -114,9 +117,29 @@ def lookup(index: dict[str, str], text: str) -> str | None:
     return found
 
 
+_NEGATIONS = frozenset("不未非无没")
+"""Characters that turn a label into its opposite (不予公开 withheld vs 予以公开 disclosed)."""
+
+
+def negations(text: str) -> str:
+    """The negation characters of `text`, in order: two labels whose negations differ name
+    opposite things however similar the rest of their words is."""
+    return "".join(ch for ch in text if ch in _NEGATIONS)
+
+
 def _closest(index: dict[str, str], key: str) -> str | None:
+    """The key of the label closest to `key` when it is close enough and clearly closest.
+
+    A label whose negation characters differ from `key`'s is never a candidate: one character
+    of four separates 不予公开 from 予以公开, within any OCR tolerance, yet they are opposites.
+    """
+    neg = negations(key)
     scores = sorted(
-        ((difflib.SequenceMatcher(None, key, label).ratio(), label) for label in index),
+        (
+            (difflib.SequenceMatcher(None, key, label).ratio(), label)
+            for label in index
+            if negations(label) == neg
+        ),
         reverse=True,
     )
     if not scores or scores[0][0] < FUZZY_CUTOFF:
@@ -139,32 +162,106 @@ class NotANumber(ValueError):
 _OCR_MAP = str.maketrans("Oo〇lI工", "000111")
 _OCR_DIGITS = re.compile(r"[+-]?[0-9Oo〇lI工]+(?:\.[0-9Oo〇lI工]+)?")
 """A cell of digits and their OCR look-alikes only (O for 0, l/I/工 for 1): read as digits."""
-_UNIT_SUFFIX = re.compile(r"(?:件|个|条|项|次|人|家|万元|元)$")
+_MINUS = str.maketrans("\u2212\u2013\u2012", "---")
+"""Minus sign, en dash and figure dash written for a minus (NFKC leaves them alone)."""
+_MARKS_AFTER = re.compile(r"(?<=.)(?:[*＊※#＃△▲☆★†‡]|[（(\[【][^（()）\[\]【】]*[）)\]】])$")
+"""A footnote mark (`0*`) or a note in brackets (`3（含转办2件）`) after a cell's number."""
+_SIGN_WORDS = (("增加", "+"), ("减少", "-"), ("新增", "+"), ("增", "+"), ("减", "-"))
+_NO_CHANGE = frozenset({"持平", "不变", "无变化", "无增减"})
+"""How a signed change column (2019's 本年增/减) says 0 in words."""
+_COUNT_UNIT = re.compile(r"(?:件|个|条|项|次|人|家|份|宗|起)$")
+_MONEY_UNIT = re.compile(r"(?:亿元|万元|千元|元|亿|万)$")
+_TO_10K_YUAN = {
+    "元": Decimal("0.0001"),
+    "千元": Decimal("0.1"),
+    "万元": Decimal(1),
+    "万": Decimal(1),
+    "亿元": Decimal(10000),
+    "亿": Decimal(10000),
+}
+"""Factor from a money unit to 万元, the unit the templates' amount labels name."""
+_UNIT_DECLARED = re.compile(r"(?:单位:?|\()(亿元|万元|千元|元)\)?")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch) == "No" or unicodedata.decomposition(ch).startswith("<super>")
+
+
+def _strip_marks(text: str) -> str:
+    """`text` without the footnote marks and bracketed notes that follow its number.
+
+    Superscript characters (¹, ⁽²⁾), circled and parenthesised numbers (①, ⑴, ❶: Unicode
+    category No) are marks here, taken off before NFKC would turn them into digits glued onto
+    the number.
+    """
+    while True:
+        if len(text) > 1 and _is_mark(text[-1]):
+            text = text[:-1]
+            continue
+        stripped = _MARKS_AFTER.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _signed(s: str) -> str:
+    """A change written in words (`增加1`, `减少1`, `持平`) as a signed number."""
+    if s in _NO_CHANGE:
+        return "0"
+    for word, sign in _SIGN_WORDS:
+        if s.startswith(word) and len(s) > len(word):
+            return sign + s[len(word) :]
+    return s
 
 
 def parse_value(text: str, amount: bool = False) -> int | float | None:
     """One table cell as the spec's number: int for counts, float for amounts, None for null.
 
-    Handles full-width digits, signed changes (`+2`, `-1`, `增2`, `减1`), thousands separators,
-    a trailing unit and OCR look-alikes in an all-digit cell (`O0.00`, `工`). Raises
-    `NotANumber` for anything else, so callers can tell a label from a value.
+    Handles full-width digits, signed changes (`+2`, `−1`, `–2`, `增2`, `减少1`, `持平`),
+    thousands separators, a trailing unit, a footnote mark or bracketed note after the number
+    (`15①`, `35²`, `0*`, `3（含转办2件）`) and OCR look-alikes in an all-digit cell (`O0.00`,
+    `工`). Amounts come back in 万元, the unit of the templates' amount labels: `3500元` is
+    0.35, `12.5万` is 12.5; a count's money unit is dropped as the slip it is. Raises
+    `NotANumber` for anything else (`Ⅱ`, `①` alone, a label), so callers can tell a label
+    from a value.
     """
-    s = normalise(text)
+    raw = _strip_marks(_WS.sub("", text or "").translate(_MINUS))
+    if any(unicodedata.category(ch) in ("No", "Nl") for ch in raw):
+        raise NotANumber(text)
+    s = unicodedata.normalize("NFKC", raw)
     if s in NULL_TOKENS:
         return None
     if _OCR_DIGITS.fullmatch(s):
         s = s.translate(_OCR_MAP)
-    s = s.replace(",", "")
-    if s[:1] in ("增", "减") and len(s) > 1:
-        s = ("+" if s[0] == "增" else "-") + s[1:]
-    s = _UNIT_SUFFIX.sub("", s)
+    s = _signed(s.replace(",", ""))
+    scale = Decimal(1)
+    if unit := _MONEY_UNIT.search(s):
+        scale = _TO_10K_YUAN[unit.group(0)]
+        s = s[: unit.start()]
+    else:
+        s = _COUNT_UNIT.sub("", s)
     if not _NUMBER.fullmatch(s):
         raise NotANumber(text)
-    number = float(s)
     if amount:
-        return number
+        return float(Decimal(s) * scale)
+    number = float(s)
     return int(number) if number.is_integer() else number
+
+
+def declared_unit(label: str) -> str | None:
+    """The money unit a header or row label declares (`本年收费金额（单位：元）` → 元)."""
+    match = _UNIT_DECLARED.search(normalise(label))
+    return match.group(1) if match else None
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A value cell's text with `unit` appended unless the cell writes a unit of its own:
+    how a unit declared in a column header reaches `parse_value`."""
+    s = normalise(_strip_marks(text))
+    if not s or s in NULL_TOKENS or _MONEY_UNIT.search(s) or _COUNT_UNIT.search(s):
+        return text
+    return f"{s}{unit}"
 
 
 def is_value_text(text: str) -> bool:
