@@ -18,6 +18,7 @@ from lxml import etree
 from govcrawl.clean.grid import GridBuilder
 from govcrawl.clean.sniff import as_stream
 from govcrawl.clean.text import superscript
+from govcrawl.clean.title import is_report_title, leading_title
 from govcrawl.document import Block, Cell, Paragraph, Table
 
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
@@ -108,7 +109,9 @@ def _body_children(parent: etree._Element) -> Iterator[etree._Element]:
 
 
 def docx_blocks(body: bytes | BinaryIO) -> tuple[list[Block], str | None]:
-    """(blocks, title) of a DOCX payload; the title is the first Title/Heading-styled paragraph."""
+    """(blocks, title) of a DOCX payload; the title is the first Title/Heading-styled paragraph
+    that reads as a report title, else found as in a PDF (`clean.title`): agencies style their
+    red head or an attachment marker as a heading as often as the title."""
     try:
         document = docx.Document(as_stream(body))
     except Exception as exc:  # python-docx raises several unrelated types for bad packages
@@ -123,13 +126,11 @@ def docx_blocks(body: bytes | BinaryIO) -> tuple[list[Block], str | None]:
             blocks.extend(Paragraph(line.strip()) for line in text.splitlines() if line.strip())
             style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
             name = (style.get(qn("w:val")) or "") if style is not None else ""
-            if title is None and ("Title" in name or name.startswith("Heading1") or name == "1"):
+            styled = "Title" in name or name.startswith("Heading1") or name == "1"
+            if title is None and styled and is_report_title(text):
                 title = text
         elif child.tag == qn("w:tbl"):
             table = docx_table(child)
             if any(cell.text for cell in table.cells):
                 blocks.append(table)
-    if title is None:
-        first = next((b.text for b in blocks if isinstance(b, Paragraph)), None)
-        title = first if first and len(first) <= 80 else None
-    return blocks, title
+    return blocks, title or leading_title(blocks)

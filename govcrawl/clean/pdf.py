@@ -39,8 +39,8 @@ from govcrawl.clean.grid import GridBuilder, norm_space
 from govcrawl.clean.noise import chrome_rule
 from govcrawl.clean.ocr import OcrError, OcrPage, ocr_pages
 from govcrawl.clean.sniff import as_stream
+from govcrawl.clean.title import leading_title
 from govcrawl.document import Block, Paragraph, Table
-from govcrawl.fetch.recognize import classify_title
 
 _CID = re.compile(r"\(cid:\d+\)")
 _SENTENCE_END = tuple("。！？；：!?;:")
@@ -582,36 +582,5 @@ def pdf_blocks(body: bytes | BinaryIO) -> PdfResult:
         for cell in table.cells
         if cell.text
     ]
-    result.title = _title([b.text for b in result.blocks[:_TITLE_SPAN] if isinstance(b, Paragraph)])
+    result.title = leading_title(result.blocks)
     return result
-
-
-_TITLE_SPAN = 8
-"""Leading blocks searched for the title: above it sit at most an attachment marker (附件1), a
-red-head issuer line and a document number."""
-_TITLE_LEN = 80
-_NAMELESS = re.compile(
-    r"^(?:关于)?(?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})\s*年|^(?:政府|政务|信息)公开"
-)
-"""A title line that opens with its year or subject names no agency: the agency is the line
-above (a title set in two lines)."""
-_NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
-
-
-def _title(paragraphs: list[str]) -> str | None:
-    """The first leading paragraph the report recognizer takes for a report title, joined to the
-    agency line above it when the title itself names none; else the first short paragraph.
-
-    PDFs have no title markup, and above the title may sit an attachment marker (附件1) or a
-    red head; a title printed in two lines (agency, then `2022年…年度报告`) reads as two
-    paragraphs.
-    """
-    for i, text in enumerate(paragraphs):
-        if len(text) > _TITLE_LEN or classify_title(text) != "annual_report":
-            continue
-        above = paragraphs[i - 1] if i else ""
-        if _NAMELESS.match(text) and _NAME_LINE.match(above) and not above.endswith("文件"):
-            return above + text
-        return text
-    first = paragraphs[0] if paragraphs else None
-    return first if first and len(first) <= _TITLE_LEN else None

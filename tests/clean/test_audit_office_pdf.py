@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -18,6 +19,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import SimpleDocTemplate
 
 from govcrawl.clean import clean_bytes
+from govcrawl.clean.docx import docx_blocks
 from govcrawl.clean.office import xls_blocks, xlsx_blocks
 from govcrawl.clean.pdf import pdf_blocks
 from govcrawl.document import Block, Paragraph, Table
@@ -54,6 +56,31 @@ BODY = [
 )
 def test_pdf_title_is_the_report_title_line(head: list[str], title: str) -> None:
     assert pdf_blocks(_pdf([*head, *BODY])).title == title
+
+
+def _docx(head: list[tuple[str, str | None]]) -> bytes:
+    """A DOCX whose leading paragraphs are `head` ((text, style or None)), then BODY."""
+    document = docx.Document()
+    for text, style in [*head, *((line, None) for line in BODY)]:
+        document.add_paragraph(text, style=style)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ([(TITLE, "Title")], TITLE),
+        ([("附件1", "Heading 1"), (TITLE, None)], TITLE),  # a styled marker is no title
+        ([("某某县水务局", None), ("2022年政府信息公开工作年度报告", None)], TITLE),
+        ([("某某县水务局文件", "Title"), (TITLE, "Heading 1")], TITLE),
+    ],
+)
+def test_docx_title_is_the_report_title_not_the_first_styled_line(
+    head: list[tuple[str, str | None]], title: str
+) -> None:
+    assert docx_blocks(_docx(head))[1] == title
 
 
 def _kinds(blocks: list[Block]) -> list[str]:
