@@ -1,8 +1,10 @@
 """The arithmetic checks of the spec's `checks` list, run on extracted values.
 
-Nulls count as 0 in sums, but a column/row whose inputs are all missing is skipped, and a check
-with nothing left to test is not emitted at all. A failing check names the column or row and
-both sides of the equation, so a reader can find the bad cell.
+Nulls (blank cells) count as 0 in sums, but a column/row whose inputs are all null is skipped,
+and so is one with an input the document does not have at all (a key absent from the values: a
+row a preview cut off, a column the table lacks), since its equation cannot be known to hold or
+fail. A check with nothing left to test is not emitted at all. A failing check names the column
+or row and both sides of the equation, so a reader can find the bad cell.
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ def _run(check_id: str, units: Iterable[Unit], values: Values) -> dict | None:
     failures: list[str] = []
     tested = False
     for name, left, right, sides in units:
-        inputs = [values.get(k) for k in left + right]
-        if all(v is None for v in inputs):
+        inputs = left + right
+        if any(k not in values for k in inputs) or all(values[k] is None for k in inputs):
             continue
         tested = True
-        lsum = sum(values.get(k) or 0 for k in left)
-        rsum = sum(values.get(k) or 0 for k in right)
+        lsum = sum(values[k] or 0 for k in left)
+        rsum = sum(values[k] or 0 for k in right)
         if abs(lsum - rsum) > 1e-9:
             lname, rname = sides.split("|")
             failures.append(f"{lname}={_fmt(lsum)} ≠ {rname}={_fmt(rsum)} ({name})")
@@ -87,7 +89,10 @@ _UNITS: dict[str, tuple[str, Callable[[Template], list[Unit]]]] = {
 
 
 def run_checks(tables: dict[str, Values], template: Template) -> list[dict]:
-    """Every spec check whose table was extracted, in the spec's order."""
+    """Every spec check whose table was extracted, in the spec's order.
+
+    `tables` holds per table only the keys whose cells were found (null for a blank cell).
+    """
     out = []
     for check in SPEC.checks:
         table, units = _UNITS[check["id"]]

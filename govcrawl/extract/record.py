@@ -2,9 +2,13 @@
 
 Tables are attributed to sections twice over: by the heading they follow and by their own
 labels. A table whose labels belong to another section (seed 001's section 三 repeating section
-二's table) is flagged `table_misplaced` and never read as the section it sits in. The record
-holds nothing of the extraction's own making beyond the inputs, so equal inputs give equal
-records.
+二's table) is flagged `table_misplaced` and never read as the section it sits in.
+
+A found table holds every key of its template; a key whose row or column the document lacks (a
+preview cut short, a column the report left out) is null like a blank cell, and is named in
+`missing_values` so the two can be told apart (record.md says what null means for a cell, not
+for a cell that is not there). The record holds nothing of the extraction's own making beyond
+the inputs, so equal inputs give equal records.
 """
 
 from __future__ import annotations
@@ -153,8 +157,10 @@ def build_record(doc: CleanDocument, source: Source) -> dict:
 
     chosen, misplaced = _choose_tables(doc)
     template, extracted, unknown = _read_tables(chosen, year if is_report else None)
-    tables = {k: v.values for k, v in extracted.items()}
-    checks = run_checks(tables, SPEC.templates[template or "2021"]) if tables else []
+    spec = SPEC.templates[template or "2021"]
+    found = {k: v.values for k, v in extracted.items()}
+    tables = {k: {key: found[k].get(key) for key in spec.keys(k)} for k in found}
+    checks = run_checks(found, spec) if found else []
 
     flags |= {
         name
@@ -203,6 +209,12 @@ def build_record(doc: CleanDocument, source: Source) -> dict:
             for kind, ext in extracted.items()
             for key, ref in ext.origins.items()
             if ref in ocr
+        ),
+        "missing_values": sorted(
+            f"{kind}.{key}"
+            for kind, values in tables.items()
+            for key in values
+            if key not in found[kind]
         ),
         "text": text,
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from govcrawl.document import Cell, Table
 from govcrawl.extract.grid import (
+    DataRow,
     all_values,
     assign,
     column_texts,
@@ -19,8 +20,15 @@ from govcrawl.extract.grid import (
     row_cells,
     split_row,
 )
-from govcrawl.extract.labels import core, is_blank, is_value_text, normalise, parse_value
-from govcrawl.extract.spec import SPEC, Template
+from govcrawl.extract.labels import (
+    core,
+    is_blank,
+    is_value_text,
+    lookup,
+    normalise,
+    parse_value,
+)
+from govcrawl.extract.spec import REVIEW_PARTS, SPEC, Template
 
 _GROUP_LABEL = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -39,18 +47,27 @@ class Located:
 
 @dataclass
 class Extracted:
-    """One logical table's values under canonical keys, and where each value came from."""
+    """One logical table's values under canonical keys, and where each value came from.
+
+    Only keys whose cell was found are held: a key the table lacks (a row cut off by a
+    preview, a column the report left out) is absent here, so the record can tell it from a
+    blank cell and the checks can leave it untested.
+    """
 
     values: dict[str, int | float | None] = field(default_factory=dict)
     origins: dict[str, CellRef] = field(default_factory=dict)
     rows: int = 0
     """How many data rows had values placed in named columns."""
+    row_keys: set[str] = field(default_factory=set)
+    """The row keys (prefixes) those data rows were stored under."""
 
     def put_row(
         self, prefix: str, mapped: dict[str, Cell], table: int, amounts: frozenset[str]
     ) -> None:
         """Store one data row's cells (`mapped`: column key → cell) under `prefix`."""
         self.rows += bool(mapped)
+        if mapped:
+            self.row_keys.add(prefix)
         for column, cell in mapped.items():
             self.put(f"{prefix}.{column}" if prefix else column, cell, table, column in amounts)
 
@@ -58,6 +75,28 @@ class Extracted:
         """Store a value cell (callers pass only cells that read as numbers or null)."""
         self.values[key] = parse_value(cell.text, amount=amount)
         self.origins[key] = (table, cell.row, cell.col)
+
+
+RowRead = tuple[str, dict[str, Cell], frozenset[str]]
+"""One data row as read from a table: row key, column key → cell, amount columns."""
+
+
+def _fullest_table(per_table: list[tuple[int, list[RowRead]]]) -> Extracted:
+    """Join the tables' rows into logical tables and keep the fullest, the first on ties.
+
+    A table continues the logical table before it (a page break splits one table, the
+    continuation repeating at most the header) unless it repeats a row already read there:
+    then it is another table of the same kind, such as the agency's own-office (本级) table
+    after the whole-agency one. Mixing the two, or letting the second overwrite the first,
+    would give numbers of neither; the national template's table is the first complete one.
+    """
+    logical = [Extracted()]
+    for index, rows in per_table:
+        if any(key in logical[-1].row_keys for key, _, _ in rows):
+            logical.append(Extracted())
+        for key, mapped, amounts in rows:
+            logical[-1].put_row(key, mapped, index, amounts)
+    return max(logical, key=lambda ext: len(ext.row_keys))
 
 
 def _group_key(text: str) -> str | None:
@@ -152,14 +191,32 @@ def _active_row_index(template: Template) -> dict[str, str]:
     }
 
 
+def _blank_row(grid: list[list[Cell | None]], r: int, index: dict[str, str]) -> DataRow | None:
+    """A row whose label names a row key and whose cells right of it are all blank: a report
+    may leave a row of zeros empty. `split_row` passes such rows over to keep header rows out
+    (a header may end in a label that is also a row's, 其他 or 总计), so a reader whose headers
+    can do that takes one only with a cell for each of its value columns. Read, the row's keys
+    are null (blank cells) rather than missing from the document."""
+    cells = [c for c in row_cells(grid, r) if c.row == r]
+    labels = [i for i, c in enumerate(cells) if not is_value_text(c.text)]
+    if not labels or labels[-1] == len(cells) - 1:
+        return None
+    label, values = cells[labels[-1]], cells[labels[-1] + 1 :]
+    if not all(is_blank(c.text) for c in values):
+        return None
+    key = lookup(index, label.text)
+    return None if key is None else DataRow(key=key, label=label, values=values)
+
+
 def read_active(tables: list[Located], template: Template) -> Extracted:
     """Active disclosure: group rows (第二十条第（N）项), column header rows, data rows."""
-    out = Extracted(values=dict.fromkeys(template.keys("active_disclosure")))
     columns = {label: key for g in template.groups.values() for label, key in g.columns.items()}
     rows = _active_row_index(template)
     colmap: dict[int, str] = {}
+    per_table: list[tuple[int, list[RowRead]]] = []
     for loc in tables:
         grid = loc.table.grid()
+        read: list[RowRead] = []
         for r in range(len(grid)):
             cells = row_cells(grid, r)
             header = {
@@ -171,69 +228,106 @@ def read_active(tables: list[Located], template: Template) -> Extracted:
             if header and not any(is_value_text(c.text) and not is_blank(c.text) for c in cells):
                 colmap = header
                 continue
-            data = split_row(grid, r, rows)
+            data = split_row(grid, r, rows) or _blank_row(grid, r, rows)
             if data is None:
                 continue
-            group_key = data.key.split(".")[0]
-            group = template.groups[group_key]
+            group = template.groups[data.key.split(".")[0]]
             mapped = assign(data.values, colmap, group.column_keys)
-            out.put_row(data.key, mapped, loc.index, group.amount_columns)
-    return out
+            read.append((data.key, mapped, group.amount_columns))
+        per_table.append((loc.index, read))
+    return _fullest_table(per_table)
+
+
+def _request_header(grid: list[list[Cell | None]], r: int, template: Template) -> dict[int, str]:
+    """Grid column → column key from the labels stacked above row `r`; empty unless at least
+    three columns are named (fewer is a stray label, not the header)."""
+    header = {
+        c: key
+        for c, texts in column_texts(grid, range(r)).items()
+        if (key := match_stacked(texts, template.request_columns))
+    }
+    return header if len(set(header.values())) >= 3 else {}
 
 
 def read_requests(tables: list[Located], template: Template) -> Extracted:
     """Requests: two header levels above the data, row labels matched at any depth."""
-    out = Extracted(values=dict.fromkeys(template.keys("requests")))
     colmap: dict[int, str] = {}
+    per_table: list[tuple[int, list[RowRead]]] = []
     for loc in tables:
         grid = loc.table.grid()
         header_read = False
+        read: list[RowRead] = []
         for r in range(len(grid)):
             data = split_row(grid, r, template.request_rows)
+            blank = data is None
+            data = data or _blank_row(grid, r, template.request_rows)
             if data is None:
                 continue
-            if not header_read:
-                header_read = True
-                stacks = column_texts(grid, range(r))
-                header = {
-                    c: key
-                    for c, texts in stacks.items()
-                    if (key := match_stacked(texts, template.request_columns))
-                }
-                if len(set(header.values())) >= 3:
-                    colmap = header
+            columns = colmap if header_read else _request_header(grid, r, template) or colmap
+            width = len(set(columns.values())) or len(template.request_column_keys)
+            if blank and len(data.values) < width:
+                continue
+            header_read, colmap = True, columns
             mapped = assign(data.values, colmap, template.request_column_keys)
-            out.put_row(data.key, mapped, loc.index, frozenset())
-    return out
+            read.append((data.key, mapped, frozenset()))
+        per_table.append((loc.index, read))
+    return _fullest_table(per_table)
 
 
 def _is_review_data(cells: list[Cell]) -> bool:
-    numbers = [c for c in cells if not is_blank(c.text) and is_value_text(c.text)]
-    labels = [c for c in cells if not is_value_text(c.text)]
-    return len(numbers) >= 5 and len(labels) <= 1
+    """A row of at least one column group's five result cells, all numbers or blanks (a
+    report may leave its zeros blank), beside at most one label."""
+    values = [c for c in cells if is_value_text(c.text)]
+    return len(values) >= len(REVIEW_PARTS) and len(cells) - len(values) <= 1
+
+
+def _review_header(
+    grid: list[list[Cell | None]], rows: range, template: Template
+) -> dict[int, str]:
+    """Grid column → review key, from the group and result labels stacked in `rows`."""
+    header: dict[int, str] = {}
+    for c, texts in column_texts(grid, rows).items():
+        group = match_stacked(texts, template.review_groups)
+        part = match_stacked(texts, template.review_parts)
+        if group and part:
+            header[c] = f"{group}.{part}"
+    return header
 
 
 def read_review(tables: list[Located], template: Template) -> Extracted:
-    """Review/litigation: one data row of 15; columns from the stacked group/result labels,
-    or the 15-column template order when the header labels are split out of position."""
-    out = Extracted(values=dict.fromkeys(template.keys("review_litigation")))
-    colmap: dict[int, str] = {}
+    """Review/litigation: 15 values in one data row, or in several (review and litigation
+    in two tables, or stacked in one, each under its own header).
+
+    Each data row takes its columns from the labels between it and the data row above; a
+    row fills only keys not read yet, and falls back to the template order of those keys when
+    the labels are split out of position (a text-derived grid). So a second copy of the table
+    never overwrites the first. A row of blank cells only (no case that year, zeros left
+    blank) may also be a spacer, so it neither ends a header nor claims keys by order: it
+    gives null to the keys its header names over it that no filled row gave a value.
+    """
+    out = Extracted()
+    blank_rows: list[tuple[int, list[Cell], dict[int, str]]] = []
     for loc in tables:
         grid = loc.table.grid()
+        top = 0
         for r in range(len(grid)):
             cells = row_cells(grid, r)
             if not _is_review_data(cells):
                 continue
-            stacks = column_texts(grid, range(r))
-            header: dict[int, str] = {}
-            for c, texts in stacks.items():
-                group = match_stacked(texts, template.review_groups)
-                part = match_stacked(texts, template.review_parts)
-                if group and part:
-                    header[c] = f"{group}.{part}"
-            if header:
-                colmap = header
             values = [c for c in cells if is_value_text(c.text)]
-            out.put_row("", assign(values, colmap, template.review_keys), loc.index, frozenset())
-            return out
+            header = _review_header(grid, range(top, r), template)
+            if all(is_blank(c.text) for c in values):
+                blank_rows.append((loc.index, values, header))
+                continue
+            top = r + 1
+            order = [k for k in template.review_keys if k not in out.values]
+            out.put_row("", assign(values, header, order), loc.index, frozenset())
+    for index, values, header in blank_rows:
+        under = {
+            header[c]: cell
+            for cell in values
+            for c in range(cell.col, cell.col + cell.colspan)
+            if c in header and header[c] not in out.values
+        }
+        out.put_row("", under, index, frozenset())
     return out
