@@ -46,6 +46,7 @@ FLAGS = frozenset(
         "preview_truncated",
         "not_annual_report",
         "template_unknown",
+        "value_unreadable",
         "check_failed",
         "year_unknown",
         "agency_unknown",
@@ -172,6 +173,7 @@ def build_record(doc: CleanDocument, source: Source) -> dict:
             ("year_unknown", year is None),
             ("agency_unknown", agency is None),
             ("check_failed", any(not c["ok"] for c in checks)),
+            ("value_unreadable", any(ext.unreadable for ext in extracted.values())),
             (
                 "tables_missing",
                 any(sections[k] is not None and not chosen[k] for k in TABLES),
@@ -209,6 +211,9 @@ def build_record(doc: CleanDocument, source: Source) -> dict:
             for kind, ext in extracted.items()
             for key, ref in ext.origins.items()
             if ref in ocr
+        ),
+        "unreadable_values": sorted(
+            f"{kind}.{key}" for kind, ext in extracted.items() for key in ext.unreadable
         ),
         "missing_values": sorted(
             f"{kind}.{key}"

@@ -45,6 +45,11 @@ class Located:
     table: Table
 
 
+RowRead = tuple[str, dict[str, Cell], frozenset[str], frozenset[tuple[int, int]]]
+"""One data row as read from a table: row key, column key → cell, amount columns, and the
+(row, column) places of its cells that could not be read (`DataRow.unreadable`)."""
+
+
 @dataclass
 class Extracted:
     """One logical table's values under canonical keys, and where each value came from.
@@ -60,16 +65,21 @@ class Extracted:
     """How many data rows had values placed in named columns."""
     row_keys: set[str] = field(default_factory=set)
     """The row keys (prefixes) those data rows were stored under."""
+    unreadable: set[str] = field(default_factory=set)
+    """Keys whose cell held text that reads neither as a number nor as a null token: their
+    value is null, and the record says it was not read rather than blank."""
 
-    def put_row(
-        self, prefix: str, mapped: dict[str, Cell], table: int, amounts: frozenset[str]
-    ) -> None:
-        """Store one data row's cells (`mapped`: column key → cell) under `prefix`."""
+    def put_row(self, row: RowRead, table: int) -> None:
+        """Store one data row's cells (column key → cell) under its row key."""
+        prefix, mapped, amounts, unreadable = row
         self.rows += bool(mapped)
         if mapped:
             self.row_keys.add(prefix)
         for column, cell in mapped.items():
-            self.put(f"{prefix}.{column}" if prefix else column, cell, table, column in amounts)
+            key = f"{prefix}.{column}" if prefix else column
+            self.put(key, cell, table, column in amounts)
+            if (cell.row, cell.col) in unreadable:
+                self.unreadable.add(key)
 
     def put(self, key: str, cell: Cell, table: int, amount: bool) -> None:
         """Store a value cell (callers pass only cells that read as numbers or null)."""
@@ -77,8 +87,8 @@ class Extracted:
         self.origins[key] = (table, cell.row, cell.col)
 
 
-RowRead = tuple[str, dict[str, Cell], frozenset[str]]
-"""One data row as read from a table: row key, column key → cell, amount columns."""
+def _places(cells: list[Cell]) -> frozenset[tuple[int, int]]:
+    return frozenset((cell.row, cell.col) for cell in cells)
 
 
 def _fullest_table(per_table: list[tuple[int, list[RowRead]]]) -> Extracted:
@@ -92,10 +102,10 @@ def _fullest_table(per_table: list[tuple[int, list[RowRead]]]) -> Extracted:
     """
     logical = [Extracted()]
     for index, rows in per_table:
-        if any(key in logical[-1].row_keys for key, _, _ in rows):
+        if any(row[0] in logical[-1].row_keys for row in rows):
             logical.append(Extracted())
-        for key, mapped, amounts in rows:
-            logical[-1].put_row(key, mapped, index, amounts)
+        for row in rows:
+            logical[-1].put_row(row, index)
     return max(logical, key=lambda ext: len(ext.row_keys))
 
 
@@ -233,7 +243,7 @@ def read_active(tables: list[Located], template: Template) -> Extracted:
                 continue
             group = template.groups[data.key.split(".")[0]]
             mapped = assign(data.values, colmap, group.column_keys)
-            read.append((data.key, mapped, group.amount_columns))
+            read.append((data.key, mapped, group.amount_columns, _places(data.unreadable)))
         per_table.append((loc.index, read))
     return _fullest_table(per_table)
 
@@ -269,7 +279,7 @@ def read_requests(tables: list[Located], template: Template) -> Extracted:
                 continue
             header_read, colmap = True, columns
             mapped = assign(data.values, colmap, template.request_column_keys)
-            read.append((data.key, mapped, frozenset()))
+            read.append((data.key, mapped, frozenset(), _places(data.unreadable)))
         per_table.append((loc.index, read))
     return _fullest_table(per_table)
 
@@ -321,7 +331,7 @@ def read_review(tables: list[Located], template: Template) -> Extracted:
                 continue
             top = r + 1
             order = [k for k in template.review_keys if k not in out.values]
-            out.put_row("", assign(values, header, order), loc.index, frozenset())
+            out.put_row(("", assign(values, header, order), frozenset(), frozenset()), loc.index)
     for index, values, header in blank_rows:
         under = {
             header[c]: cell
@@ -329,5 +339,5 @@ def read_review(tables: list[Located], template: Template) -> Extracted:
             for c in range(cell.col, cell.col + cell.colspan)
             if c in header and header[c] not in out.values
         }
-        out.put_row("", under, index, frozenset())
+        out.put_row(("", under, frozenset(), frozenset()), index)
     return out

@@ -289,3 +289,23 @@ def test_checks_skip_a_unit_with_an_input_the_document_lacks() -> None:
     values.update({f"carried_forward.{c}": 1 for c in COLUMNS})
     checks = {c["id"]: c for c in run_checks({"requests": values}, SPEC.templates["2021"])}
     assert checks["requests.balance"]["ok"]
+
+
+def test_a_cell_that_cannot_be_read_is_flagged_and_named() -> None:
+    """Null alone would read as a blank cell: the record must say a value was there."""
+    values: dict[str, int | str] = dict(consistent_requests())
+    values["new.natural_person"] = "见附件"
+    rec = record(REQUESTS_HEADING, requests_html(values))
+    got = rec["tables"]["requests"]
+    assert got["new.natural_person"] is None
+    assert got["new.total"] == values["new.total"]  # the row's other values keep their places
+    assert "value_unreadable" in rec["flags"]
+    assert rec["unreadable_values"] == ["requests.new.natural_person"]
+    assert rec["missing_values"] == []
+
+
+def test_blank_cells_are_not_unreadable() -> None:
+    values: dict[str, int | str] = dict(consistent_requests())
+    values["new.natural_person"] = "—"
+    rec = record(REQUESTS_HEADING, requests_html(values))
+    assert "value_unreadable" not in rec["flags"] and rec["unreadable_values"] == []
