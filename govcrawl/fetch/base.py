@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
-from urllib.parse import unquote_to_bytes, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote_to_bytes, urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
-from scrapy.selector import Selector
+from scrapy.selector import Selector, SelectorList
 from twisted.python.failure import Failure
 
 from govcrawl.document import SPOOLED_META
@@ -38,17 +38,88 @@ logger = logging.getLogger(__name__)
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".txt")
 DEFAULT_MAX_PAGES = 200
 
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-works",
+        "application/wps-office.wps",
+        "application/kswps",
+        "text/plain",
+    }
+)
+"""Content types of the report file formats the clean stage reads."""
+
+_DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+"""PDF, OOXML (zip) and OLE2 (doc/xls/wps) signatures: a file sent as octet-stream."""
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
+_DYNAMIC = re.compile(r"\.(?:jsp|jspx|aspx?|ashx|php|do|action|cgi)$|/[^./]*$", re.IGNORECASE)
+_DOWNLOAD_NAME = re.compile(
+    r"(?:^|/)[\w-]*(?:download|downfile|filedown|downattach|getfile|getattach)[\w-]*"
+    r"(?:\.\w+)?$|(?:^|/)down\.\w+$",
+    re.IGNORECASE,
+)
+_FILE_KEY = re.compile(
+    r"^(?:id|fid|uuid|guid|file|path|name)$|file_?(?:id|name|path)$|attach", re.I
+)
+"""Query keys that name the file a download script is to send (not `owner=`, `type=` …)."""
+_VIEWER_PARAMS = ("file", "url", "src")
+_FILE_TEXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)\s*$|^\s*附件", re.IGNORECASE)
 
 
 def is_attachment_url(url: str) -> bool:
-    """Document files by extension, and VSB's `download.jsp?…wbfileid=` attachment links."""
+    """Document files by extension, and the download endpoints CMSes serve them from.
+
+    Endpoints: a script whose name says download given a file's id or name
+    (`download.jsp?id=8812`, VSB's `download.jsp?…wbfileid=`, Hanweb's
+    `/module/download/downfile.jsp?classid=0&filename=….pdf`), or any script given a document
+    file name in its query. A static page (a pdf.js `viewer.html?file=….pdf`) is no
+    attachment: `embedded_document` reads it.
+    """
     parts = urlsplit(url)
     path = parts.path.lower()
     if path.endswith(ATTACHMENT_EXTENSIONS):
         return True
-    return path.endswith("download.jsp") and "wbfileid=" in parts.query.lower()
+    if not parts.query or not _DYNAMIC.search(path):
+        return False
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if _DOWNLOAD_NAME.search(path) and any(_FILE_KEY.search(k) and v for k, v in pairs):
+        return True
+    return any(v.lower().strip().endswith(ATTACHMENT_EXTENSIONS) for _, v in pairs)
+
+
+def embedded_document(url: str) -> str | None:
+    """The document a viewer page shows (pdf.js `viewer.html?file=/upload/a.pdf`), absolute.
+
+    pdf.js resolves `file` against the viewer's own URL, and so is it resolved here.
+    """
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if key.lower() in _VIEWER_PARAMS and value.strip():
+            target = urljoin(url, value.strip())
+            if is_http(target) and urlsplit(target).path.lower().endswith(ATTACHMENT_EXTENSIONS):
+                return target
+    return None
+
+
+def is_document_response(response: Response) -> bool:
+    """Whether a response is a report file: not HTML, and its Content-Type, Content-Disposition
+    file name, URL or first bytes say it is one of the document formats."""
+    if is_html(response):
+        return False
+    media_type = (content_type(response) or "").partition(";")[0].strip().lower()
+    if media_type in DOCUMENT_TYPES:
+        return True
+    name = filename_from_disposition(response.headers.get(b"Content-Disposition")) or ""
+    if name.lower().endswith(ATTACHMENT_EXTENSIONS):
+        return True
+    if urlsplit(response.url).path.lower().endswith(ATTACHMENT_EXTENSIONS):
+        return True
+    return response.body[:8].startswith(_DOCUMENT_MAGIC)
 
 
 def decode_name(raw: bytes) -> str:
@@ -122,10 +193,19 @@ def selector(response: Response) -> Selector:
 
 
 def link_title(anchor: Selector) -> str:
-    """What a list says a link is: its title attribute, else its text."""
+    """What a list says a link is: its title attribute (lists put the full title there and cut
+    the text with "…"), unless the text says more.
+
+    Some templates give every item the same tooltip (`title="点击查看详情"`); so a title that
+    names no report or look-alike loses to a text that does, and otherwise to a longer text.
+    """
     title = (anchor.attrib.get("title") or "").strip()
     text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
-    return title or text
+    if not title or not text or classify_title(title) != "unknown":
+        return title or text
+    if classify_title(text) != "unknown":
+        return text
+    return title if len(normalize_title(title)) >= len(normalize_title(text)) else text
 
 
 def links_where(
@@ -135,10 +215,22 @@ def links_where(
     absolute URL a family's `wanted` accepts: what each family's list parser starts from."""
     links = []
     for anchor in selector(response).css(f"{scope} a[href]".strip()):
-        url = urljoin(response.url, anchor.attrib["href"].strip())
+        url = response.urljoin(anchor.attrib["href"].strip())
         if wanted(url):
             links.append((url, link_title(anchor)))
     return links
+
+
+def once(results: Iterable[Any]) -> Iterator[Any]:
+    """A callback's output without a second request for a URL it already asked for (a page
+    read by two families at once would otherwise list its links twice)."""
+    asked: set[str] = set()
+    for result in results:
+        if isinstance(result, Request):
+            if result.url in asked:
+                continue
+            asked.add(result.url)
+        yield result
 
 
 def content_type(response: Response) -> str | None:
@@ -153,6 +245,15 @@ def is_html(response: Response) -> bool:
     return isinstance(response, scrapy.http.HtmlResponse)
 
 
+_REPORT_COLUMN = re.compile(r"年报|年度报告")
+_COLUMN_INDEX = re.compile(r"/(?:(?:index|default|list|main)(?:_\d+)?\.[a-z]+)?$", re.IGNORECASE)
+_TITLE_BLOCK = "body [class*=title]:not(h1):not(a):not(li), body [id*=title]:not(h1):not(a):not(li)"
+
+
+def _text_of(nodes: Selector | SelectorList) -> str:
+    return normalize_title("".join(nodes.css("::text").getall()))
+
+
 class ReportSpider(scrapy.Spider):
     """A spider for one portal: the registry entry's facts plus the shared report handling.
 
@@ -165,6 +266,8 @@ class ReportSpider(scrapy.Spider):
     kind: ClassVar[str] = "portal"
     family: ClassVar[str] = ""
     max_pages: ClassVar[int] = DEFAULT_MAX_PAGES
+    max_depth: ClassVar[int] = 4
+    """Navigation levels followed from a start page (list pages reached by a pager are none)."""
     allowed_paths: ClassVar[tuple[str, ...]] = ()
     raw_start_urls: ClassVar[tuple[str, ...]] = ()
     """Start URLs as written in the registry (may hold `{demo:SITE}` placeholders)."""
@@ -190,9 +293,14 @@ class ReportSpider(scrapy.Spider):
         self.allowed_domains = sorted({host for _, host, _ in self.origins})
         self.pages_requested = 0
         self.pages_seen: set[str] = set()
-        self.links_seen: set[str] = set()
-        self.new_links: dict[str, int] = {}
-        """List page URL → article/file links it showed that no earlier page had."""
+        self.columns: dict[str, str] = {}
+        """List page key → key of the first page of its column (pages reached by a pager)."""
+        self.paged: set[str] = set()
+        """Keys of the list pages whose pager was read."""
+        self.shown_by: dict[str, list[str]] = {}
+        """Article/file link key → keys of the list pages that showed it, in order."""
+        self.page_links: dict[str, list[str]] = {}
+        """List page key → keys of the article/file links it showed."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportSpider:
@@ -254,29 +362,91 @@ class ReportSpider(scrapy.Spider):
 
         `after` names the list page whose pager links to `url`: when that page showed no link
         that was new, its pagination is a trap (a calendar, a pager that repeats the last
-        page) and is not followed.
+        page) or another name of a list already paged, and is not followed (see
+        `yielded_new`). `url` joins the column of `after`.
         """
         url = canonical(url)
-        if after is not None and not self.yielded_new(after):
-            self._stat("govcrawl/fetch/stale_pagination")
-            return None
+        if after is not None:
+            self.paged.add(url_key(after))
+            if not self.yielded_new(after):
+                self._stat("govcrawl/fetch/stale_pagination")
+                return None
         if not self.claim_page(url):
             return None
+        if after is not None:
+            self.columns[url_key(url)] = self.column_of(after)
         return Request(url, callback=callback or self.parse, meta=meta or {}, **kwargs)
 
+    def column_of(self, list_url: str) -> str:
+        """The key of the column a list page belongs to: the page its pager chain began at."""
+        key = url_key(list_url)
+        return self.columns.get(key, key)
+
     def note_link(self, url: str, list_url: str | None) -> None:
-        """Count an article/file link of a list page, for the stale-pagination test."""
+        """Note an article/file link of a list page, for the stale-pagination test."""
         if list_url is None:
             return
-        key = url_key(list_url)
-        self.new_links.setdefault(key, 0)
-        if url_key(url) not in self.links_seen:
-            self.links_seen.add(url_key(url))
-            self.new_links[key] += 1
+        page, link = url_key(list_url), url_key(url)
+        links = self.page_links.setdefault(page, [])
+        shown = self.shown_by.setdefault(link, [])
+        if page not in shown:
+            shown.append(page)
+            links.append(link)
 
     def yielded_new(self, list_url: str) -> bool:
-        """Whether a list page showed at least one article/file link no earlier page had."""
-        return self.new_links.get(url_key(list_url), 0) > 0
+        """Whether a list page showed an article/file link that no earlier page of its own
+        column, nor any earlier paged list, had shown.
+
+        Links shown outside any pager do not count: a home page's 最新年报 block repeats the
+        first page of the 年报 column, and that must not make the column look stale.
+        """
+        page = url_key(list_url)
+        column = self.column_of(list_url)
+        for link in self.page_links.get(page, ()):
+            shown = self.shown_by[link]
+            earlier = shown[: shown.index(page)]
+            if not any(self.column_of(q) == column or q in self.paged for q in earlier):
+                return True
+        return False
+
+    def column_requests(
+        self, response: Response, is_item: Callable[[str], object]
+    ) -> Iterator[Request]:
+        """The report columns and sub-columns a family list page links to beside its items.
+
+        A list page is a menu too: a home page shows the newest reports beside its link to
+        the 年报 column, a county's 年报 column lists its own reports beside a side menu of
+        its departments' sub-columns. Followed are links whose text names a report column
+        (年报, 年度报告 — not a report's own title) and column index pages inside the list
+        page's own folder; nothing else, so a list page does not open the rest of the site,
+        and each within scope, page budget and `max_depth` levels.
+        """
+        depth = response.meta.get("discovery_depth", 0)
+        if depth >= self.max_depth:
+            return
+        folder = urlsplit(response.url).path.rsplit("/", 1)[0] + "/"
+        meta = {**self.list_meta(), "discovery_depth": depth + 1}
+        for anchor in selector(response).css("a[href]"):
+            href = anchor.attrib["href"].strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            url = response.urljoin(href)
+            if is_item(url) or is_attachment_url(url):
+                continue
+            title = link_title(anchor)
+            if classify_title(title) != "unknown":
+                continue
+            path = urlsplit(url).path
+            inside = (
+                folder != "/"
+                and path.startswith(folder)
+                and "/" in path[len(folder) :]
+                and _COLUMN_INDEX.search(path) is not None
+            )
+            if inside or _REPORT_COLUMN.search(normalize_title(title)):
+                request = self.page_request(url, meta=meta)
+                if request is not None:
+                    yield request
 
     def article_request(self, url: str, title_hint: str | None, list_url: str) -> Request | None:
         """An article (or a file) listed on a list page; look-alike titles are not fetched."""
@@ -300,6 +470,8 @@ class ReportSpider(scrapy.Spider):
         if classify_title(title_hint) == "not_annual_report":
             return None
         meta = {"parent_url": parent_url, "list_url": list_url, "title_hint": title_hint or None}
+        if not urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS):
+            meta["sniff"] = True
         return Request(url, callback=self.parse_attachment, meta=meta)
 
     # -- report pages and files --------------------------------------------------------------
@@ -321,7 +493,12 @@ class ReportSpider(scrapy.Spider):
         yield from self.attachment_requests(response, list_url)
 
     def parse_attachment(self, response: Response) -> Iterator[dict]:
+        """A report file. A link taken for one by its shape or text (a download script, "附件：…")
+        counts only when the answer is a document: a login or error page is none."""
         meta = response.meta
+        if meta.get("sniff") and not is_document_response(response):
+            self._stat("govcrawl/fetch/attachment_not_document")
+            return
         yield self.report_item(
             response,
             "attachment",
@@ -331,14 +508,31 @@ class ReportSpider(scrapy.Spider):
         )
 
     def attachment_requests(self, response: Response, list_url: str | None) -> Iterator[Request]:
-        """Requests for the document attachments linked from a report page."""
-        for anchor in selector(response).css("a[href]"):
-            url = urljoin(response.url, anchor.attrib["href"].strip())
-            if not is_attachment_url(url):
+        """Requests for the document attachments of a report page.
+
+        Linked files (by URL shape, or by link text naming a file: `附件：….pdf` on a download
+        script's opaque URL — `parse_attachment` keeps it only if a document comes back), and
+        a document the page shows in an `<embed>`, `<object>` or `<iframe>`, directly or
+        through a pdf.js viewer (`viewer.html?file=….pdf`), titled as the page.
+        """
+        sel = selector(response)
+        for anchor in sel.css("a[href]"):
+            url = response.urljoin(anchor.attrib["href"].strip())
+            title = link_title(anchor)
+            url = embedded_document(url) or url
+            if not (is_attachment_url(url) or _FILE_TEXT.search(title)) or not is_http(url):
                 continue
-            request = self.attachment_request(url, link_title(anchor), response.url, list_url)
+            request = self.attachment_request(url, title, response.url, list_url)
             if request is not None:
                 yield request
+        hint = response.meta.get("title_hint") or self.page_title(response)
+        for src in sel.css("embed::attr(src), iframe::attr(src), object::attr(data)").getall():
+            url = response.urljoin(src.strip())
+            url = embedded_document(url) or url
+            if is_attachment_url(url):
+                request = self.attachment_request(url, hint, response.url, list_url)
+                if request is not None:
+                    yield request
 
     @staticmethod
     def is_report(hint: str | None, own_title: str | None) -> bool:
@@ -350,14 +544,25 @@ class ReportSpider(scrapy.Spider):
 
     @staticmethod
     def page_title(response: Response) -> str | None:
-        """The page's own title: a doc-share title, else the first <h1>, else <title>."""
+        """The page's own title: a doc-share title; else, of the <h1>s, <title> and the first
+        title block (`class="xl-title"` …), the first that names a report or a look-alike;
+        else the first of them that has any text.
+
+        Many templates make the site logo the first <h1> (`<h1 class="logo">某市人民政府`),
+        which names no report; the article's title is then in <title> or a title block.
+        """
         sel = selector(response)
-        for css in ("h1.doc-title", "h1", "title"):
-            first = sel.css(css)[:1]
-            text = normalize_title("".join(first.css("::text").getall()))
-            if text:
+        doc_title = _text_of(sel.css("h1.doc-title")[:1])
+        if doc_title:
+            return doc_title
+        headings = [_text_of(h1) for h1 in sel.css("h1")]
+        own = _text_of(sel.css("title")[:1])
+        block = _text_of(sel.css(_TITLE_BLOCK)[:1])
+        candidates = [t for t in (*headings, own, block) if t]
+        for text in candidates:
+            if classify_title(text) != "unknown":
                 return text
-        return None
+        return candidates[0] if candidates else None
 
     def report_item(
         self,

@@ -82,7 +82,7 @@ class GkmlptSpider(GenericSpider):
     def catalogue_links(self, response: Response) -> Iterator[Request]:
         """Links to a report catalogue of a gkmlpt shell: fetch the shell, keep the id."""
         for anchor in selector(response).css("a[href]"):
-            url = urljoin(response.url, anchor.attrib["href"].strip())
+            url = response.urljoin(anchor.attrib["href"].strip())
             catalogue = catalogue_of(url)
             if catalogue and REPORT_COLUMN.search(link_title(anchor)):
                 request = self.page_request(url, meta={"gkmlpt_catalogues": [catalogue]})

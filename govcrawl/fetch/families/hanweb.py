@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from scrapy.http import FormRequest, Response
 from scrapy.selector import Selector
@@ -29,9 +29,12 @@ _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
 _TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
 _CONFIG = re.compile(
-    r"\b(webid|columnid|unitid|perpage|totalRecord|totalrecord|webname|permissiontype|proxyUrl)"
-    r"\s*[:=]\s*(?:'([^']*)'|\"([^\"]*)\"|(\d+))"
+    r"\b(webid|columnid|unitid|perpage|totalrecord|webname|permissiontype|proxyurl)"
+    r"\s*[:=]\s*(?:'([^']*)'|\"([^\"]*)\"|(\d+))",
+    re.IGNORECASE,
 )
+_CONFIG_NAMES = {"totalrecord": "totalRecord", "proxyurl": "proxyUrl"}
+"""Config keys under the names used here; templates spell them in any case (`perPage: 10`)."""
 CONFIG_KEYS = ("webid", "columnid", "unitid", "webname", "permissiontype", "path")
 
 
@@ -55,7 +58,7 @@ def column_config(page: str) -> dict[str, str]:
             config["proxyUrl"] = parts.path
         config.update({k: v for k, v in parse_qsl(parts.query, keep_blank_values=True)})
     for key, single, double, number in _CONFIG.findall(page):
-        name = "totalRecord" if key.lower() == "totalrecord" else key
+        name = _CONFIG_NAMES.get(key.lower(), key.lower())
         config.setdefault(name, single or double or number)
     return config
 
@@ -123,7 +126,7 @@ class HanwebSpider(GenericSpider):
         query = urlencode(
             {"startrecord": start, "endrecord": start + perpage - 1, "perpage": perpage}
         )
-        url = canonical(urljoin(response.url, config.get("proxyUrl") or DATAPROXY) + "?" + query)
+        url = canonical(response.urljoin(config.get("proxyUrl") or DATAPROXY) + "?" + query)
         if not self.claim_page(url):
             return None
         meta = {
@@ -159,8 +162,6 @@ class HanwebSpider(GenericSpider):
         self, response: Response, links: list[tuple[str, str]], list_url: str | None = None
     ) -> Iterator[Any]:
         for href, title in links:
-            request = self.article_request(
-                urljoin(response.url, href), title, list_url or response.url
-            )
+            request = self.article_request(response.urljoin(href), title, list_url or response.url)
             if request is not None:
                 yield request

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin
 
 from playwright.async_api import Page
 from scrapy.http import Response
@@ -89,13 +88,13 @@ class JsonApiSpider(GenericSpider):
             yield from self.discover(response)
             return
         for anchor in anchors:
-            url = urljoin(response.url, anchor.attrib.get("href", "").strip())
+            url = response.urljoin(anchor.attrib.get("href", "").strip())
             request = self.article_request(url, link_title(anchor), response.url)
             if request is not None:
                 yield request
         for href in sel.css(f"{NEXT_SELECTOR}::attr(href)").getall():
             request = self.page_request(
-                urljoin(response.url, href.strip()), meta=browser_meta(), after=response.url
+                response.urljoin(href.strip()), meta=browser_meta(), after=response.url
             )
             if request is not None:
                 yield request

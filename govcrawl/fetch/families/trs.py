@@ -2,10 +2,12 @@
 
 TRS writes no pager markup; the page count is only in the script call, in one of two forms:
 `createPageHTML(N, I, "index", "html")` or
-`createPageHTML('page_div', N, I, 'index', 'html', TOTAL)`. The list pages are then
-`index.html`, `index_1.html` … `index_{N-1}.html` beside the current page. Articles sit under
-`YYYYMM/tYYYYMMDD_NNNNNN.html`; list items carry the full title in `title=` (the link text is
-cut with "…").
+`createPageHTML('page_div', N, I, 'index', 'html', TOTAL)`, each argument a literal or a
+variable the template set just before (`var countPage = 35; createPageHTML(countPage,
+currentPage, "index", "html")`, older templates' `_nPageCount`/`_nCurrIndex`). The list pages
+are then `index.html`, `index_1.html` … `index_{N-1}.html` beside the current page. Articles sit
+under `YYYYMM/tYYYYMMDD_NNNNNN.html`; list items carry the full title in `title=` (the link text
+is cut with "…").
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 from scrapy.http import Response
 
-from govcrawl.fetch.base import is_attachment_url, links_where, page_text
+from govcrawl.fetch.base import is_attachment_url, links_where, once, page_text
 from govcrawl.fetch.families.generic import GenericSpider
 
-_ARG = r"""\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*"""
+_ARG = r"""\s*(?:'([^']*)'|"([^"]*)"|(\d+)|([A-Za-z_$][\w$]*))\s*"""
 _CALL = re.compile(r"createPageHTML\s*\(((?:" + _ARG + r",?)+)\)")
 _ARGS = re.compile(_ARG)
+_ASSIGN = re.compile(
+    r"""([A-Za-z_$][\w$]*)\s*=\s*(?:'([^']*)'|"([^"]*)"|(\d+))(?=\s*(?:[;,\n<]|$))"""
+)
 ARTICLE = re.compile(r"/t\d{8}_\d+\.s?html?$")
 
 
@@ -44,20 +48,43 @@ class TrsPager:
         ]
 
 
+def script_values(text: str) -> dict[str, str | int]:
+    """Literal values the page's scripts assign to variables (`var countPage = 35;`), the
+    last assignment winning as it would when the script runs."""
+    values: dict[str, str | int] = {}
+    for name, single, double, number in _ASSIGN.findall(text):
+        values[name] = int(number) if number else single or double
+    return values
+
+
 def parse_pager(text: str) -> TrsPager | None:
-    """The pager of a list page from its inline script, either call form."""
-    match = _CALL.search(text)
-    if not match:
-        return None
-    args: list[str | int] = []
-    for single, double, number in _ARGS.findall(match.group(1)):
-        args.append(int(number) if number else single or double)
-    if len(args) >= 5 and isinstance(args[0], str):
+    """The pager of a list page from its inline script, either call form, literal or variable
+    arguments. A call whose variables the page does not set (the function's own definition,
+    when a template inlines it) is skipped for the next one."""
+    for match in _CALL.finditer(text):
+        pager = _pager(match.group(1), script_values(text[: match.start()]))
+        if pager is not None:
+            return pager
+    return None
+
+
+def _pager(arguments: str, values: dict[str, str | int]) -> TrsPager | None:
+    args: list[str | int | None] = []
+    for single, double, number, name in _ARGS.findall(arguments):
+        if name:
+            args.append(values.get(name))
+        else:
+            args.append(int(number) if number else single or double)
+    if len(args) >= 5 and not isinstance(args[0], int):
         args = args[1:5]
-    if len(args) < 4 or not isinstance(args[0], int) or not isinstance(args[1], int):
+    if len(args) < 4:
         return None
-    name, ext = str(args[2]), str(args[3])
-    return TrsPager(count=args[0], current=args[1], name=name, ext=ext)
+    count, current, name, ext = args[:4]
+    if not (isinstance(count, int) and isinstance(current, int)):
+        return None
+    if not (isinstance(name, str) and isinstance(ext, str)):
+        return None
+    return TrsPager(count=count, current=current, name=name, ext=ext)
 
 
 def list_links(response: Response) -> list[tuple[str, str]]:
@@ -66,11 +93,19 @@ def list_links(response: Response) -> list[tuple[str, str]]:
 
 
 class TrsSpider(GenericSpider):
-    """List pages by the pager script; any other page goes to the next family in the MRO."""
+    """List pages by the pager script; any other page goes to the next family in the MRO.
+
+    A list page is also followed to the report columns and sub-columns it links
+    (`column_requests`); a page with article links but no pager (a home page's news block)
+    is no known column, so the next family reads it as well.
+    """
 
     family = "trs"
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        yield from once(self.read_trs_list(response, **kwargs))
+
+    def read_trs_list(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         pager = parse_pager(page_text(response))
         links = list_links(response)
         if pager is None and not any(ARTICLE.search(url) for url, _ in links):
@@ -85,6 +120,9 @@ class TrsSpider(GenericSpider):
                 yield request
         if pager is not None:
             for name in pager.page_names():
-                request = self.page_request(urljoin(response.url, name), after=response.url)
+                request = self.page_request(response.urljoin(name), after=response.url)
                 if request is not None:
                     yield request
+        yield from self.column_requests(response, ARTICLE.search)
+        if pager is None:
+            yield from super().parse(response, **kwargs)

@@ -13,16 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy.http import Response
 
-from govcrawl.fetch.base import is_attachment_url, link_title, page_text, selector
+from govcrawl.fetch.base import is_attachment_url, link_title, once, page_text, selector
 from govcrawl.fetch.families.generic import GenericSpider
 
 ARTICLE = re.compile(r"(/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+|/t\d{8}_\d+)\.shtml$")
 LIST_PAGE = re.compile(r"/(?P<name>index)(?:_(?P<n>\d+))?\.shtml$")
 _COUNT = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
+
+
+def is_article(url: str) -> bool:
+    return ARTICLE.search(urlsplit(url).path) is not None
 
 
 def page_count(text: str) -> int | None:
@@ -40,25 +44,34 @@ def pager_links(response: Response) -> list[str]:
     """The `div.page` pager's links to list pages of the same column."""
     out = []
     for href in selector(response).css("div.page a::attr(href)").getall():
-        url = urljoin(response.url, href.strip())
+        url = response.urljoin(href.strip())
         if LIST_PAGE.search(urlsplit(url).path):
             out.append(url)
     return out
 
 
 class UcapSpider(GenericSpider):
-    """Count-driven `.shtml` list pages; any other page goes to the next family in the MRO."""
+    """Count-driven `.shtml` list pages; any other page goes to the next family in the MRO.
+
+    A list page is also followed to the report columns and sub-columns it links
+    (`column_requests`); a page with article links that is no paged list is read by the next
+    family as well.
+    """
 
     family = "ucap"
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        yield from once(self.read_ucap_list(response, **kwargs))
+
+    def read_ucap_list(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         count = page_count(page_text(response))
         anchors = selector(response).css("a[href]")
-        links = [(urljoin(response.url, a.attrib["href"].strip()), link_title(a)) for a in anchors]
-        articles = [(u, t) for u, t in links if ARTICLE.search(urlsplit(u).path)]
+        links = [(response.urljoin(a.attrib["href"].strip()), link_title(a)) for a in anchors]
+        articles = [(u, t) for u, t in links if is_article(u)]
         pages = pager_links(response)
         is_list = LIST_PAGE.search(urlsplit(response.url).path) is not None
-        if not articles and not (is_list and (count or pages)):
+        paged = is_list and bool(count or pages)
+        if not articles and not paged:
             yield from super().parse(response, **kwargs)
             return
         for url, title in articles:
@@ -76,3 +89,6 @@ class UcapSpider(GenericSpider):
             request = self.page_request(url, after=response.url)
             if request is not None:
                 yield request
+        yield from self.column_requests(response, is_article)
+        if not paged:
+            yield from super().parse(response, **kwargs)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy.http import Response
 
-from govcrawl.fetch.base import links_where, selector
+from govcrawl.fetch.base import links_where, once, selector
 from govcrawl.fetch.families.generic import GenericSpider
 
 ARTICLE = re.compile(r"/info/\d+/\d+\.htm$")
@@ -35,7 +35,7 @@ def pager_urls(response: Response) -> list[str]:
             or text.isdigit()
             or "next" in anchor.attrib.get("class", "").lower()
         )
-        url = urljoin(response.url, anchor.attrib["href"].strip())
+        url = response.urljoin(anchor.attrib["href"].strip())
         match = _PAGE.match(urlsplit(url).path)
         if is_pager and match:
             targets.append(url)
@@ -47,17 +47,28 @@ def pager_urls(response: Response) -> list[str]:
     return list(dict.fromkeys(targets))
 
 
+def is_article(url: str) -> bool:
+    return ARTICLE.search(urlsplit(url).path) is not None
+
+
 def list_links(response: Response) -> list[tuple[str, str]]:
     """(absolute URL, title) of the article links of a VSB list page."""
-    return links_where(response, lambda url: ARTICLE.search(urlsplit(url).path))
+    return links_where(response, is_article)
 
 
 class VsbSpider(GenericSpider):
-    """Count-down list pages; any other page goes to the next family in the MRO."""
+    """Count-down list pages; any other page goes to the next family in the MRO.
+
+    A list page is also followed to the report columns it links (`column_requests`); a page
+    with article links but no pager is no known column, so the next family reads it as well.
+    """
 
     family = "vsb"
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        yield from once(self.read_vsb_list(response, **kwargs))
+
+    def read_vsb_list(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         links = list_links(response)
         pages = pager_urls(response)
         if not links and not pages:
@@ -71,3 +82,6 @@ class VsbSpider(GenericSpider):
             request = self.page_request(url, after=response.url)
             if request is not None:
                 yield request
+        yield from self.column_requests(response, is_article)
+        if not pages:
+            yield from super().parse(response, **kwargs)
