@@ -64,6 +64,26 @@ def status_reason(status: int) -> str:
         return f"http {status}"
 
 
+def budget_reason(portal: str, max_pages: int, used: int | None = None) -> str:
+    """Why list and navigation pages stopped being fetched: the portal's page budget ran out
+    (`used` pages, when fewer than `max_pages`: the rest is kept for report columns).
+
+    Reports already listed are still fetched; what the unfetched pages would have listed is
+    not, so the portal may be incomplete and its budget (`max_pages`) may need raising.
+    """
+    if used is not None and used < max_pages:
+        spent = (
+            f"used {used} of its {max_pages} list/navigation pages (max_pages), "
+            "the rest kept for report columns"
+        )
+    else:
+        spent = f"used its {max_pages} list/navigation pages (max_pages)"
+    return (
+        f"page budget exhausted: portal {portal} {spent}; further pages not fetched, "
+        "reports they list may be missing"
+    )
+
+
 def attempts_note(request: Request) -> str:
     retries = int(request.meta.get("retry_times", 0))
     return f" after {retries + 1} attempts" if retries else ""

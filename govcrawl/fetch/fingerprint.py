@@ -7,7 +7,8 @@ style paths (`/module/web/jpage/`, `/system/resource/`, `/gkmlpt/`), pager calls
 shapes (`t20230115_123.html`, `/col/col123/index.html`, `info/12/345.htm`, `.shtml`). Each
 trace is a weighted signal; the family with the highest total wins, and a page with too
 little evidence is `generic`. A home page often shows no trace of the list CMS, so
-`fingerprint_site` also looks at the first report column the page links to.
+`fingerprint_site` also looks at the first report column the page links to (reached, when the
+home page links none, through its 政府信息公开 page).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import urllib.robotparser
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 FINGERPRINT_FAMILIES = ("trs", "hanweb", "vsb", "gkmlpt", "ucap", "jsonapi", "mirror", "generic")
 THRESHOLD = 3
 """Least total weight that names a family; below it the page is `generic`."""
+PROBE_HOPS = 2
+"""Pages fetched beyond the start page at most: the disclosure page, then its report column."""
 
 USER_AGENT = "govcrawl/0.1 (+https://github.com/govcrawl/govcrawl; CMS fingerprint)"
 _REPORT_COLUMN = re.compile(r"年报|年度报告")
@@ -151,8 +154,9 @@ def fingerprint(url: str, html: str, headers: Mapping[str, str] | None = None) -
     return family if best >= THRESHOLD else "generic"
 
 
-def report_column_link(url: str, html: str) -> str | None:
-    """The first same-origin link whose text names a report column (年报, 年度报告)."""
+def _first_column_link(url: str, html: str, wanted: Callable[[str], bool]) -> str | None:
+    """The first same-origin link to another page, neither a report nor a file, whose text
+    `wanted` accepts."""
     home = urlsplit(url)
     for anchor in Selector(text=html).css("a[href]"):
         href = anchor.attrib["href"].strip()
@@ -164,9 +168,21 @@ def report_column_link(url: str, html: str) -> str | None:
             continue
         if classify_title(text) != "unknown" or _FILE.search(urlsplit(target).path):
             continue  # a report (or a file), not the column listing reports
-        if _REPORT_COLUMN.search(text) and is_navigation_text(text):
+        if wanted(text):
             return target
     return None
+
+
+def report_column_link(url: str, html: str) -> str | None:
+    """The first same-origin link whose text names a report column (年报, 年度报告)."""
+    return _first_column_link(
+        url, html, lambda text: bool(_REPORT_COLUMN.search(text)) and is_navigation_text(text)
+    )
+
+
+def disclosure_link(url: str, html: str) -> str | None:
+    """The first same-origin link towards the disclosure pages (政府信息公开, 政务公开)."""
+    return _first_column_link(url, html, is_navigation_text)
 
 
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
@@ -248,18 +264,28 @@ class SiteProbe:
 
 
 def probe_site(url: str, *, timeout: float = 20.0) -> SiteProbe:
-    """Fetch `url` and fingerprint it; when it shows no trace, its first report column too.
+    """Fetch `url` and fingerprint it; when it shows no trace, the pages towards its reports.
 
+    A home page often links the report column only from its 政府信息公开 page, so a start page
+    without a report column link leads to that page first, and from there to its report
+    column: at most `PROBE_HOPS` pages beyond the start page, until one shows a family.
     Raises OSError (urllib's errors) when the start page cannot be fetched.
     """
     final, html, headers = fetch_page(url, timeout)
     family = fingerprint(final, html, headers)
-    column = report_column_link(final, html) if family == "generic" else None
-    if column is not None:
+    page, text = final, html
+    for hop in range(PROBE_HOPS):
+        if family != "generic":
+            break
+        link = report_column_link(page, text) or (disclosure_link(page, text) if not hop else None)
+        if link is None:
+            break
         try:
-            family = fingerprint(*fetch_page(column, timeout))
-        except OSError as exc:
-            logger.info("fingerprint: report column %s not fetched: %s", column, exc)
+            page, text, page_headers = fetch_page(link, timeout)
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            logger.info("fingerprint: %s not fetched: %s", link, exc)
+            break
+        family = fingerprint(page, text, page_headers)
     return SiteProbe(family, final, html, headers)
 
 

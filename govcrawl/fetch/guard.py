@@ -483,6 +483,15 @@ def is_dated(url: str) -> bool:
     return any(_DATE.fullmatch(v) for v in [*values, *parts.path.split("/")] if v)
 
 
+REPORT_CALLBACKS = frozenset({"parse_article", "parse_attachment"})
+"""Spider callbacks of report pages and files (`ReportSpider`), which link to no list."""
+
+
+def is_report_request(request: Request) -> bool:
+    """Whether a request fetches a report page or file rather than a list or navigation page."""
+    return getattr(request.callback, "__name__", None) in REPORT_CALLBACKS
+
+
 def is_soft_404(item: dict[str, Any]) -> bool:
     """A 200 HTML page whose own title says the page does not exist."""
     ctype = (item.get("content_type") or "").lower()
@@ -496,8 +505,9 @@ def is_soft_404(item: dict[str, Any]) -> bool:
 class TrapFilter:
     """Stop requests that lead into crawler traps; each trap is reported once.
 
-    - calendar: URLs carrying a date (query or path) — at most `GOVCRAWL_TRAP_DATES` distinct
-      URLs per URL shape;
+    - calendar: list/navigation URLs carrying a date (query or path) — at most
+      `GOVCRAWL_TRAP_DATES` distinct URLs per URL shape (report pages and files in dated
+      folders are not calendars);
     - stale pagination: a page that links to more pages of its own shape but to nothing new
       (no new page, file or report) `GOVCRAWL_TRAP_STALE_PAGES` times in a row stops that
       shape;
@@ -543,7 +553,7 @@ class TrapFilter:
             self.stale[own] = 0 if productive else self.stale[own] + 1
         for obj in output:
             if isinstance(obj, Request):
-                reason = self.trap(obj.url, own)
+                reason = self.trap(obj.url, own, lists=not is_report_request(obj))
                 if reason:
                     self._trapped(obj.url, reason)
                     continue
@@ -553,14 +563,19 @@ class TrapFilter:
                 continue
             yield obj
 
-    def trap(self, url: str, source_pattern: str) -> str | None:
-        """Why `url` is a trap (None when it is not); `source_pattern` is the linking page's."""
+    def trap(self, url: str, source_pattern: str, *, lists: bool = True) -> str | None:
+        """Why `url` is a trap (None when it is not); `source_pattern` is the linking page's.
+
+        `lists` is False for a report page or file request: the calendar cap is for list
+        pages stepping through dates, while report archives file their pages and uploads in
+        dated folders (`/content/2024-01/15/…`, `/upload/20240115/…`) by the hundred.
+        """
         pattern = url_pattern(url)
         segment = repeated_segment(url, self.max_repeats)
         if segment:
             shape = re.sub(rf"(?:/{re.escape(segment)})+", f"/{segment}/…", urlsplit(url).path)
             return f"trap: path repeats segment '{segment}' ({shape}); not followed"
-        if is_dated(url):
+        if lists and is_dated(url):
             dated = self.dated[pattern]
             key = canonical(url)
             if key not in dated and len(dated) >= self.max_dates:

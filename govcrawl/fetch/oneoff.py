@@ -3,9 +3,8 @@
 A URL outside the registry has no known CMS, so its start page (and, when that shows no
 trace, its report column) is fingerprinted (`govcrawl.fetch.fingerprint`) and the family's
 base class crawls it. When fingerprinting finds nothing — or the page cannot be fetched — the
-spider tries every static-HTML family on each page: each family's `parse` handles the pages
-in its own shape and hands the rest to the next class in the MRO (TRS pager → Hanweb data
-island → VSB count-down → Ucap `.shtml` pages → gkmlpt shell → generic link-text discovery).
+spider tries every static-HTML family on each page (`DetectingSpider`, the `generic` family,
+which a registry entry of family `generic` runs too).
 Scope is the start URL's origin, within the default page budget.
 
 A start URL may also be a report file itself (a PDF a user was sent, a download link): such a
@@ -31,14 +30,11 @@ from govcrawl.fetch.base import (
     is_attachment_url,
     is_html,
 )
-from govcrawl.fetch.families import FAMILY_SPIDERS
-from govcrawl.fetch.families.gkmlpt import GkmlptSpider
-from govcrawl.fetch.families.hanweb import HanwebSpider
-from govcrawl.fetch.families.trs import TrsSpider
-from govcrawl.fetch.families.ucap import UcapSpider
-from govcrawl.fetch.families.vsb import VsbSpider
+from govcrawl.fetch.families import FAMILY_SPIDERS, DetectingSpider
 from govcrawl.fetch.fingerprint import fingerprint_site
 from govcrawl.fetch.urls import is_http, origin
+
+__all__ = ["DetectingSpider", "DocumentStartSpider", "detect_family", "spider_for_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +87,6 @@ class DocumentStartSpider(ReportSpider):
         yield from super().parse(response, **kwargs)
 
 
-class DetectingSpider(TrsSpider, HanwebSpider, VsbSpider, UcapSpider, GkmlptSpider):
-    """Every static-HTML family at once; generic discovery for pages none of them know."""
-
-    family = "generic"
-
-
 def detect_family(url: str, *, timeout: float = 20.0) -> str:
     """The fingerprinted family of the site at `url`; `generic` when it cannot be fetched.
 
@@ -123,7 +113,7 @@ def spider_for_url(
     if not is_http(url):
         raise ValueError(f"not an http(s) URL: {url!r}")
     family = family or ("generic" if is_attachment_url(url) else detect_family(url))
-    base = DetectingSpider if family == "generic" else FAMILY_SPIDERS[family]
+    base = FAMILY_SPIDERS[family]
     _, host, port = origin(url)
     name = "oneoff_" + re.sub(r"[^0-9a-z]+", "_", f"{host}_{port}").strip("_")
     attrs = {

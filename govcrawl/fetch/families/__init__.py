@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from govcrawl.fetch.base import ReportSpider
-from govcrawl.fetch.families.generic import GenericSpider
 from govcrawl.fetch.families.gkmlpt import GkmlptSpider
 from govcrawl.fetch.families.hanweb import HanwebSpider
 from govcrawl.fetch.families.jsonapi import JsonApiSpider
@@ -19,11 +18,25 @@ from govcrawl.fetch.families.ucap import UcapSpider
 from govcrawl.fetch.families.vsb import VsbSpider
 from govcrawl.fetch.registry import PortalEntry
 
+
+class DetectingSpider(TrsSpider, HanwebSpider, VsbSpider, UcapSpider, GkmlptSpider):
+    """Every static-HTML family at once; generic discovery for pages none of them know.
+
+    Each family's `parse` handles the pages in its own shape and hands the rest to the next
+    class in the MRO (TRS pager → Hanweb data island → VSB count-down → Ucap `.shtml` pages →
+    gkmlpt shell → generic link-text discovery). It is the `generic` family: a site whose
+    fingerprint named no CMS may still page its report column the way one of them does, and a
+    registry entry for it (what `new-portal` writes) must find what `govcrawl crawl URL` finds.
+    """
+
+    family = "generic"
+
+
 FAMILY_SPIDERS: dict[str, type[ReportSpider]] = {
     "trs": TrsSpider,
     "hanweb": HanwebSpider,
     "vsb": VsbSpider,
-    "generic": GenericSpider,
+    "generic": DetectingSpider,
     "jsonapi": JsonApiSpider,
     "mirror": MirrorSpider,
     "gkmlpt": GkmlptSpider,
