@@ -31,7 +31,7 @@ from govcrawl.fetch.registry import (
     read_manifest,
     resolve_placeholders,
 )
-from govcrawl.fetch.urls import canonical, is_http, origin, url_key
+from govcrawl.fetch.urls import canonical, is_http, origin, page_key, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -293,6 +293,8 @@ class ReportSpider(scrapy.Spider):
         self.allowed_domains = sorted({host for _, host, _ in self.origins})
         self.pages_requested = 0
         self.pages_seen: set[str] = set()
+        self.folder_pages: set[str] = set()
+        """`page_key`s of the pages fetched: a folder and its index page are one page."""
         self.columns: dict[str, str] = {}
         """List page key → key of the first page of its column (pages reached by a pager)."""
         self.paged: set[str] = set()
@@ -320,6 +322,7 @@ class ReportSpider(scrapy.Spider):
         """A start page: always fetched, but counted against the page budget."""
         self.pages_requested += 1
         self.pages_seen.add(url_key(url))
+        self.folder_pages.add(page_key(url))
         return Request(url, callback=self.parse, meta=self.list_meta(), dont_filter=True)
 
     def list_meta(self) -> dict[str, Any]:
@@ -337,16 +340,21 @@ class ReportSpider(scrapy.Spider):
         path = urlsplit(url).path
         return any(path.startswith(prefix) for prefix in self.allowed_paths)
 
+    def page_seen(self, url: str) -> bool:
+        """Whether a list/navigation page was fetched already, under this URL or, for a
+        folder's index page, under the folder's other name (`urls.page_key`)."""
+        return url_key(url) in self.pages_seen or page_key(url) in self.folder_pages
+
     def claim_page(self, url: str) -> bool:
         """Whether a list/navigation page may be fetched (scope, paths, budget, not seen)."""
-        key = url_key(url)
-        if key in self.pages_seen or not self.in_scope(url) or not self.path_allowed(url):
+        if self.page_seen(url) or not self.in_scope(url) or not self.path_allowed(url):
             return False
         if self.pages_requested >= self.max_pages:
             self._stat("govcrawl/fetch/budget_exhausted")
             return False
         self.pages_requested += 1
-        self.pages_seen.add(key)
+        self.pages_seen.add(url_key(url))
+        self.folder_pages.add(page_key(url))
         return True
 
     def page_request(

@@ -75,5 +75,20 @@ def url_key(url: str) -> str:
     return canonical(url, sort_query=True)
 
 
+_FOLDER_INDEX = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.IGNORECASE)
+
+
+def page_key(url: str) -> str:
+    """The identity of a list or navigation page: `url_key`, with a folder's index page
+    (`…/ndbg/index.html`, `default.htm`) the same as the folder (`…/ndbg/`). Portals link a
+    column both ways — the menu to the folder, the breadcrumb to its index — and fetching
+    both spends a page of the budget, and a re-crawl's request, on a copy."""
+    key = url_key(url)
+    parts = urlsplit(key)
+    if parts.query:
+        return key
+    return urlunsplit(parts._replace(path=_FOLDER_INDEX.sub("/", parts.path)))
+
+
 def is_http(url: str) -> bool:
     return urlsplit(url).scheme.lower() in DEFAULT_PORTS

@@ -377,3 +377,20 @@ def test_crawl_from_the_home_page_finds_every_report_and_no_menu_page(tmp_path: 
     archived = _archived(tmp_path / "out" / "warc")
     assert "/xxgk/ndbg/bm/jyj/index.html" in archived
     assert "/xwzx/index.html" not in archived
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("/xxgk/ndbg/index.html", "/xxgk/ndbg/", True),
+        ("/xxgk/ndbg/", "/xxgk/ndbg/default.htm", True),
+        ("/xxgk/ndbg/index.shtml", "/xxgk/ndbg/index_1.shtml", False),  # page 2 of the list
+        ("/list.jsp?cid=1", "/", False),
+        ("/xxgk/ndbg/index.html", "/xxgk/bmnb/", False),
+    ],
+)
+def test_a_folder_and_its_index_page_are_fetched_once(first: str, second: str, same: bool) -> None:
+    """A menu links the column's folder, its breadcrumb the folder's index page: one page."""
+    spider = make_spider("trs", f"{BASE}/")
+    assert spider.claim_page(BASE + first)
+    assert spider.claim_page(BASE + second) is not same
