@@ -651,7 +651,7 @@ def _titles(reports: dict[str, GeneratedReport]) -> dict[str, str]:
         "huge_chunked": "历年政府信息公开工作年度报告汇编（打包下载）.zip",
         "gzip_bomb": "政务公开专题",
         "big_table": "2023年度行政许可事项目录",
-        "malformed_pdf": "附件1：政府信息公开申请表.pdf",
+        "malformed_pdf": "附件1：政府信息公开工作年度报告（扫描件）.pdf",
         "encrypted_pdf": f"附件2：{reports['attachments_page'].title}（签章版）.pdf",
         "corrupt_docx": "附件3：政府信息公开工作年度报告（Word版）.docx",
         "zip_slip_docx": f"附件4：{reports['zip_slip_docx'].title}.docx",
@@ -678,7 +678,7 @@ def _broken_attachments(rng: random.Random) -> dict[str, Resource]:
     locked = StandardEncryption("wz2024@gov", ownerPassword="wz-owner-2024", canCopy=0)
     whole_docx = _notice_docx("政府信息公开工作年度报告", rng)
     files = {
-        "malformed_pdf": ("pdf", truncate_xref(_notice_pdf("政府信息公开申请表", rng))),
+        "malformed_pdf": ("pdf", truncate_xref(_notice_pdf("政府信息公开工作年度报告", rng))),
         "encrypted_pdf": ("pdf", _notice_pdf("政府信息公开工作年度报告", rng, locked)),
         "corrupt_docx": ("docx", whole_docx[: len(whole_docx) * 2 // 3]),  # no central dir
         "random_doc": ("doc", rng.randbytes(48 * 1024)),

@@ -32,6 +32,8 @@ _REJECT = re.compile(
     r"信息公开指南|公开指南|公开目录|"
     # about a report, not the report: readings, graphics, drafting notes
     r"解读|一图读懂|编制说明|格式要求|"
+    # the forms a report page attaches for requesters
+    r"申请表|"
     # doc-share essay mills: sample texts, templates, "N篇" collections
     r"范文|模板|精选" + _COUNT + r"篇|" + _COUNT + r"篇"
 )
