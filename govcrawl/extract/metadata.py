@@ -92,14 +92,20 @@ _YEAR = r"((?:19|20)\d\d)"
 _TITLE_YEAR = re.compile(_YEAR + r"年")
 _PERIOD_YEAR = re.compile(r"统计(?:期限|时限|区间|时间)[^0-9]{0,6}" + _YEAR + r"年0?1月0?1日")
 _BODY_YEAR = re.compile(r"(?:^|[\s。])" + _YEAR + r"年[,，]")
+_TITLE_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?![\d\-./])")
+"""A year without 年 in a title (`…年度报告2023`, `…年报（2023）`); not a date's year
+(`2024-01-15`), which is when the report came out, not what it reports on."""
 
 
 def find_year(title: str | None, text: str) -> int | None:
-    """Reporting year from the title, the statistics period, or the body's `YYYY年，`."""
+    """Reporting year from the title, the statistics period, a bare year in the title, or the
+    body's `YYYY年，`."""
     if title and (m := _TITLE_YEAR.search(cn_year_digits(normalise(title)))):
         return int(m.group(1))
     compact = normalise(text)
     if m := _PERIOD_YEAR.search(compact):
+        return int(m.group(1))
+    if title and (m := _TITLE_BARE_YEAR.search(normalise(title))):
         return int(m.group(1))
     if m := _BODY_YEAR.search(" ".join(text.split())):
         return int(m.group(1))

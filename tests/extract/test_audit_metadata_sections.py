@@ -16,7 +16,7 @@ from extract_layout import (
 
 from govcrawl.document import CleanDocument, Paragraph, Source
 from govcrawl.extract import build_record
-from govcrawl.extract.metadata import find_agency, find_title
+from govcrawl.extract.metadata import find_agency, find_title, find_year
 from govcrawl.extract.sections import split_sections
 
 SOURCE = Source(url="http://127.0.0.1/r.html", body=b"")
@@ -119,3 +119,15 @@ def test_agency_from_long_compiled_by_or_township(
     title: str | None, text: str, agency: str | None
 ) -> None:
     assert find_agency(title, text) == agency
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("某某县政府信息公开工作年度报告2023", 2023),
+        ("某某县政府信息公开年报（2023）", 2023),
+        ("某某县政府信息公开年报 2024-01-15", None),  # a publication date, not the year reported
+    ],
+)
+def test_a_bare_year_in_the_title_is_the_reporting_year(title: str, year: int | None) -> None:
+    assert find_year(title, "一、总体情况\n本机关认真贯彻落实条例。") == year
