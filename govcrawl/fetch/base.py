@@ -23,7 +23,8 @@ from scrapy.selector import Selector, SelectorList
 from twisted.python.failure import Failure
 
 from govcrawl.document import SPOOLED_META
-from govcrawl.fetch.guard import record_request_failure
+from govcrawl.fetch.errors import budget_reason
+from govcrawl.fetch.guard import record_request_failure, report_failure
 from govcrawl.fetch.recognize import classify_title, normalize_title
 from govcrawl.fetch.registry import (
     has_placeholder,
@@ -294,6 +295,7 @@ class ReportSpider(scrapy.Spider):
         self.pages_requested = 0
         self.pages_seen: set[str] = set()
         self.folder_pages: set[str] = set()
+        self.budget_reported = False
         """`page_key`s of the pages fetched: a folder and its index page are one page."""
         self.columns: dict[str, str] = {}
         """List page key → key of the first page of its column (pages reached by a pager)."""
@@ -351,10 +353,24 @@ class ReportSpider(scrapy.Spider):
             return False
         if self.pages_requested >= self.max_pages:
             self._stat("govcrawl/fetch/budget_exhausted")
+            self.budget_refuses(url)
             return False
         self.pages_requested += 1
         self.pages_seen.add(url_key(url))
         self.folder_pages.add(page_key(url))
+        return True
+
+    def budget_refuses(self, url: str) -> bool:
+        """Whether the page budget (not scope or an earlier visit) keeps `url` from being
+        fetched; the first time, one error row names the portal and its budget: what the
+        pages left unfetched would have listed is missing, and the user must hear of it."""
+        if self.page_seen(url) or not self.in_scope(url):
+            return False
+        crawler = getattr(self, "crawler", None)
+        if not self.budget_reported and crawler is not None:
+            self.budget_reported = True
+            reason = budget_reason(self.portal, self.max_pages, self.pages_requested)
+            report_failure(crawler, url, reason, "budget")
         return True
 
     def page_request(

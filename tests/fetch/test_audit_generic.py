@@ -21,6 +21,7 @@ from scrapy.utils.test import get_crawler
 
 from govcrawl.fetch.families import FAMILY_SPIDERS, DetectingSpider
 from govcrawl.fetch.families.generic import GenericSpider
+from govcrawl.fetch.families.trs import TrsSpider
 from govcrawl.fetch.fingerprint import probe_site
 from govcrawl.fetch.guard import TrapFilter
 from govcrawl.fetch.recognize import classify_title, is_truncated_report
@@ -100,10 +101,12 @@ def test_report_column_claims_the_budget_before_ordinary_items() -> None:
     assert len(requests) == 1 + 14
 
 
-def test_budget_exhaustion_is_an_error_row_naming_portal_and_budget() -> None:
+@pytest.mark.parametrize("family", [GenericSpider, TrsSpider])
+def test_budget_exhaustion_is_an_error_row_naming_portal_and_budget(family: type) -> None:
+    """Every family, not generic discovery alone: a claimed page past the budget is one row."""
     cls = type(
         "AuditBudgetSpider",
-        (GenericSpider,),
+        (family,),
         {
             "name": "audit_budget",
             "portal": "audit_budget",
@@ -121,9 +124,8 @@ def test_budget_exhaustion_is_an_error_row_naming_portal_and_budget() -> None:
         rows.append((url, stage, reason))
 
     crawler.signals.connect(row, signal=stage_failed)
-    body = page("".join(f'<a href="/zwgk/c{i}/">政务公开{i}</a>' for i in range(6)))
-    requests = requests_of(spider.parse(html(f"{BASE}/", body)))
-    assert len(requests) == 3
+    requests = [spider.page_request(f"{BASE}/zwgk/c{i}/") for i in range(6)]
+    assert len([r for r in requests if r is not None]) == 3
     [(url, stage, reason)] = rows  # once, not once per refused page
     assert url == f"{BASE}/zwgk/c3/" and stage == "fetch"
     assert "audit_budget" in reason and "3" in reason and "max_pages" in reason

@@ -32,8 +32,6 @@ from scrapy.http import Request, Response
 from scrapy.selector import Selector
 
 from govcrawl.fetch.base import ReportSpider, is_attachment_url, is_html, link_title, selector
-from govcrawl.fetch.errors import budget_reason
-from govcrawl.fetch.guard import report_failure
 from govcrawl.fetch.recognize import (
     classify_title,
     is_navigation_text,
@@ -127,10 +125,6 @@ class GenericSpider(ReportSpider):
     reserve: ClassVar[float] = 0.25
     """Share of the page budget pages suggested only by URL words may not use."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.budget_reported = False
-
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         yield from self.discover(response)
 
@@ -201,26 +195,6 @@ class GenericSpider(ReportSpider):
         if tier == NEXT_PAGE:
             meta["depth_reset"] = True
         return self.page_request(url, meta=meta, priority=_PRIORITY[tier])
-
-    def claim_page(self, url: str) -> bool:
-        """`ReportSpider.claim_page`, saying so once when the budget refuses a page."""
-        if super().claim_page(url):
-            return True
-        if self.pages_requested >= self.max_pages:
-            self.budget_refuses(url)
-        return False
-
-    def budget_refuses(self, url: str) -> bool:
-        """Whether the page budget (not scope or an earlier visit) keeps `url` from being
-        fetched; the first time, one error row names the portal and its budget."""
-        if self.page_seen(url) or not self.in_scope(url):
-            return False
-        crawler = getattr(self, "crawler", None)
-        if not self.budget_reported and crawler is not None:
-            self.budget_reported = True
-            reason = budget_reason(self.portal, self.max_pages, self.pages_requested)
-            report_failure(crawler, url, reason, "budget")
-        return True
 
     @staticmethod
     def is_navigation(url: str, text: str) -> bool:
