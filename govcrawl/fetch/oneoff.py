@@ -22,14 +22,7 @@ from typing import Any
 
 from scrapy.http import Request, Response
 
-from govcrawl.fetch.base import (
-    ATTACHMENT_EXTENSIONS,
-    ReportSpider,
-    content_type,
-    filename_from_disposition,
-    is_attachment_url,
-    is_html,
-)
+from govcrawl.fetch.base import ReportSpider, is_attachment_url, is_document_response
 from govcrawl.fetch.families import FAMILY_SPIDERS, DetectingSpider
 from govcrawl.fetch.fingerprint import fingerprint_site
 from govcrawl.fetch.urls import is_http, origin
@@ -40,33 +33,6 @@ logger = logging.getLogger(__name__)
 
 START_META = "govcrawl_start_page"
 """Request meta marking a one-off spider's start page (redirects keep it)."""
-
-DOCUMENT_TYPES = frozenset(
-    {
-        "application/pdf",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.ms-works",
-        "application/wps-office.wps",
-        "application/kswps",
-        "text/plain",
-    }
-)
-"""Content types of the report file formats the clean stage reads."""
-
-
-def is_document(response: Response) -> bool:
-    """Whether a response is a report file: not HTML, and its URL, Content-Type or
-    Content-Disposition file name says it is one of the document formats."""
-    if is_html(response):
-        return False
-    media_type = (content_type(response) or "").partition(";")[0].strip().lower()
-    if is_attachment_url(response.url) or media_type in DOCUMENT_TYPES:
-        return True
-    name = filename_from_disposition(response.headers.get(b"Content-Disposition")) or ""
-    return name.lower().endswith(ATTACHMENT_EXTENSIONS)
 
 
 class DocumentStartSpider(ReportSpider):
@@ -80,7 +46,7 @@ class DocumentStartSpider(ReportSpider):
         return request
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if response.meta.get(START_META) and is_document(response):
+        if response.meta.get(START_META) and is_document_response(response):
             logger.info("start URL %s is a report file; taken as an attachment", response.url)
             yield self.report_item(response, "attachment", None, None, None)
             return
