@@ -476,6 +476,7 @@ class ReportSpider(scrapy.Spider):
         """An article (or a file) listed on a list page; look-alike titles are not fetched."""
         url = canonical(url)
         if not self.in_scope(url):
+            self.off_site(url, title_hint)
             return None
         self.note_link(url, list_url)
         if classify_title(title_hint) == "not_annual_report":
@@ -484,11 +485,18 @@ class ReportSpider(scrapy.Spider):
         meta = {"list_url": list_url, "title_hint": title_hint or None}
         return Request(url, callback=self.parse_article, meta=meta)
 
+    def off_site(self, url: str, title: str | None) -> None:
+        """A report link off the portal's origins (a mirror on the provincial platform, a
+        sister site): not followed, but counted and logged, never dropped in silence."""
+        self._stat("govcrawl/fetch/off_site_report")
+        logger.info("report link off the portal's origins, not followed: %s (%s)", url, title)
+
     def attachment_request(
         self, url: str, title_hint: str | None, parent_url: str | None, list_url: str | None
     ) -> Request | None:
         url = canonical(url)
         if not self.in_scope(url):
+            self.off_site(url, title_hint)
             return None
         self.note_link(url, list_url)
         if classify_title(title_hint) == "not_annual_report":

@@ -21,7 +21,6 @@ crawl says so once, as an error row naming the portal and its budget.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,8 +37,6 @@ from govcrawl.fetch.recognize import (
     is_report_column_text,
     is_truncated_report,
 )
-
-logger = logging.getLogger(__name__)
 
 _COLUMN_URL = re.compile(r"(^|[/_.-])(xxgk|zwgk|gkml|ndbg|zfxxgk|xxgkml|gknb)([/_.-]|$)", re.I)
 _NEXT_PAGE = re.compile(
@@ -170,11 +167,7 @@ class GenericSpider(ReportSpider):
                 yield request
 
     def report_request(self, url: str, title: str, list_url: str) -> Request | None:
-        """A report candidate: a file or a page; one on another site is counted and logged."""
-        if not self.in_scope(url):
-            self._stat("govcrawl/fetch/off_site_report")
-            logger.info("report link off the portal's origins, not followed: %s (%s)", url, title)
-            return None
+        """A report candidate: a file or a page."""
         if is_attachment_url(url):
             return self.attachment_request(url, title, list_url, list_url)
         return self.article_request(url, title, list_url)
