@@ -167,8 +167,9 @@ class SharedHostLimit:
         try:
             while (answer := self.take(keys=keys, args=self._args(lease))) != 0:
                 waited = True
-                if answer > 0:  # the host's next start, in milliseconds
-                    await asyncio.sleep(answer / 1000)
+                if answer > 0:  # the host's next start, in milliseconds; asking again
+                    # within a beat keeps this request's place in the line alive
+                    await asyncio.sleep(min(answer / 1000, self.beat))
                 else:
                     await asyncio.sleep(poll)
                     poll = min(poll * 2, POLL_MAX)
