@@ -112,6 +112,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a Scrapy setting, e.g. -s ROBOTSTXT_OBEY=False",
     )
+    p.add_argument(
+        "--max-pages",
+        type=_page_budget,
+        metavar="N",
+        help="list/navigation pages each portal may fetch (its page budget; default: the "
+        "registry entry's max_pages, else 200)",
+    )
     p.add_argument("--quiet", action="store_true", help="no live progress display")
     p.set_defaults(handler=_cmd_crawl, command="crawl")
 
@@ -276,7 +283,8 @@ def _cmd_crawl(args: argparse.Namespace) -> int:
         raise UsageError("nothing to crawl: give portal ids, URLs or --all")
     if args.all and unresolved:
         console.print(f"[yellow]skipping {len(unresolved)} demo portals:[/] {_NEEDS_MANIFEST}")
-    summary = _crawl(spiders, args.out, overrides, quiet=args.quiet)
+    spider_args = {"max_pages": args.max_pages} if args.max_pages else {}
+    summary = _crawl(spiders, args.out, overrides, quiet=args.quiet, spider_args=spider_args)
     if uses_shared_queue(overrides.get("SCHEDULER")):
         return 0  # one worker's share of a shared queue's crawl may well hold no report
     return 0 if any(p.reports for p in summary.portals) else 1
@@ -453,6 +461,14 @@ _NEEDS_MANIFEST = (
 )
 
 
+def _page_budget(text: str) -> int:
+    """argparse type of --max-pages: a page budget, at least the start page."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def _workers(text: str) -> int:
     """argparse type of --workers: a count of processes, 0 for the default."""
     value = int(text)
@@ -564,10 +580,24 @@ def _is_pattern(path: Path) -> bool:
     return any(c in str(path) for c in "*?[")
 
 
-def _crawl(spiders: list[str | type], out: Path, overrides: dict[str, Any], *, quiet: bool):
+def _crawl(
+    spiders: list[str | type],
+    out: Path,
+    overrides: dict[str, Any],
+    *,
+    quiet: bool,
+    spider_args: dict[str, Any] | None = None,
+):
     from govcrawl.run import run_crawl
 
-    summary = run_crawl(spiders, out, overrides=overrides, console=console, show_progress=not quiet)
+    summary = run_crawl(
+        spiders,
+        out,
+        overrides=overrides,
+        console=console,
+        show_progress=not quiet,
+        spider_args=spider_args,
+    )
     health = overrides.get("GOVCRAWL_HEALTH_FILE")
     _print_summary(summary, Path(health) if health else None)
     return summary

@@ -70,8 +70,10 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
     console: Console | None = None,
     show_progress: bool = True,
+    spider_args: dict[str, Any] | None = None,
 ) -> CrawlSummary:
-    """Crawl the given spiders (registry names or spider classes) into `out_dir`."""
+    """Crawl the given spiders (registry names or spider classes) into `out_dir`, each given
+    `spider_args` (as `scrapy crawl -a NAME=VALUE` would: `max_pages`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     settings = crawl_settings(out, overrides)
@@ -81,7 +83,7 @@ def run_crawl(
     for spider in spiders:
         crawler = process.create_crawler(spider)
         crawlers.append(crawler)
-        process.crawl(crawler)
+        process.crawl(crawler, **(spider_args or {}))
 
     console = console or Console(stderr=True)
     progress = Progress(
